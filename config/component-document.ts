@@ -1,0 +1,64 @@
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { formatPath, Problem, showValue } from "./problems";
+
+// AWSTOE component documents: https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html
+const StepSchema = z.looseObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: "expected a step name of letters, digits, - and _" }),
+  action: z.string().min(1, { message: "expected an AWSTOE action such as ExecuteBash" }),
+  inputs: z.unknown().optional(),
+});
+
+const PhaseSchema = z.looseObject({
+  name: z.enum(["build", "validate", "test"], { message: 'expected phase name "build", "validate" or "test"' }),
+  steps: z.array(StepSchema).min(1, { message: "expected at least one step" }),
+});
+
+const ComponentDocumentSchema = z.looseObject({
+  name: z.string().min(1, { message: "expected the component's name" }),
+  description: z.string().optional(),
+  schemaVersion: z.union([z.literal(1.0), z.literal("1.0")], { message: "expected schemaVersion 1.0" }),
+  phases: z.array(PhaseSchema).min(1, { message: "expected at least one phase" }),
+});
+
+export type ComponentDocument = z.infer<typeof ComponentDocumentSchema>;
+
+/** Parses and checks an AWSTOE document; problems name the file, the phase and the step. */
+export function checkComponentDocument(fileName: string, text: string): { document?: ComponentDocument; problems: Problem[] } {
+  const parsed = parseDocument(text, { prettyErrors: true });
+  if (parsed.errors.length > 0) {
+    return { problems: parsed.errors.map((error) => ({ path: fileName, message: `is not valid YAML: ${error.message}` })) };
+  }
+  const raw: unknown = parsed.toJS();
+  const result = ComponentDocumentSchema.safeParse(raw, { reportInput: true });
+  if (result.success) {
+    const problems = duplicateStepNames(fileName, result.data);
+    return problems.length > 0 ? { problems } : { document: result.data, problems };
+  }
+  return {
+    problems: result.error.issues.map((issue) => ({
+      path: `${fileName}: ${describeLocation(raw, issue.path)}`,
+      message: `got ${showValue(issue.input)}, ${issue.message}`,
+    })),
+  };
+}
+
+function duplicateStepNames(fileName: string, document: ComponentDocument): Problem[] {
+  return document.phases.flatMap((phase) => {
+    const seen = new Set<string>();
+    return phase.steps.flatMap((step) => {
+      if (!seen.has(step.name)) return (seen.add(step.name), []);
+      return [{ path: `${fileName}: phase "${phase.name}"`, message: `step name "${step.name}" is used twice; AWSTOE needs unique step names within a phase` }];
+    });
+  });
+}
+
+/** `phases[0].steps[1].action` becomes `phases[0].steps[1] (step "InstallJq").action`. */
+function describeLocation(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
+  const stepIndex = path.indexOf("steps");
+  if (stepIndex < 0 || typeof path[stepIndex + 1] !== "number") return formatPath(path) || "(document)";
+  const stepPath = path.slice(0, stepIndex + 2);
+  const step = stepPath.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], raw) as { name?: unknown } | undefined;
+  const label = typeof step?.name === "string" ? ` (step "${step.name}")` : "";
+  return `${formatPath(stepPath)}${label}${path.length > stepPath.length ? "." + formatPath(path.slice(stepPath.length)) : ""}`;
+}

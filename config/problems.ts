@@ -1,0 +1,27 @@
+/** One thing wrong with the input: where, what was found, what was expected. */
+export interface Problem {
+  /** Field path such as `images[0].version`, or a file name for documents. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), "");
+}
+
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Raised when the configuration or a document it names is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: ReadonlyArray<Problem>,
+  ) {
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}

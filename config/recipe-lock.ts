@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { ImageConfig } from "./schema";
+import { Problem, showValue } from "./problems";
+
+/**
+ * Image recipes and components are immutable in AWS: the same name and version with other content
+ * fails at apply. The lock file records, per image, the version and a fingerprint of everything the
+ * recipe is made of, so a change without a version bump is refused at synth instead.
+ */
+export interface RecipeLockEntry {
+  readonly version: string;
+  readonly fingerprint: string;
+}
+export type RecipeLock = Record<string, RecipeLockEntry>;
+
+export const RECIPE_LOCK_COMMAND = "npm run recipes:lock";
+
+/** `config/example.yaml` → `config/example.recipes.lock.json` */
+export function recipeLockPath(configPath: string): string {
+  return configPath.replace(/\.(ya?ml|json)$/i, "") + ".recipes.lock.json";
+}
+
+export function recipeFingerprint(image: ImageConfig, componentText: (file: string) => string): string {
+  const recipe = {
+    description: image.description ?? null,
+    parentImage: image.parent_image,
+    components: image.components.map((c) => ({ file: c.file, parameters: c.parameters, text: componentText(c.file) })),
+    blockDevices: image.block_devices,
+  };
+  return "sha256:" + createHash("sha256").update(JSON.stringify(recipe)).digest("hex");
+}
+
+export function readRecipeLock(path: string): RecipeLock {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RecipeLock) : {};
+}
+
+type LockStatus = "current" | "changed" | "unrecorded";
+
+function lockStatus(image: ImageConfig, fingerprint: string, lock: RecipeLock): LockStatus {
+  const entry = lock[image.name];
+  if (entry?.version !== image.version) return "unrecorded";
+  return entry.fingerprint === fingerprint ? "current" : "changed";
+}
+
+/** Compares each image with the lock; returns one problem per image that is not recorded as it is. */
+export function checkRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints: ReadonlyArray<string>, lock: RecipeLock, lockFile: string): Problem[] {
+  return images.flatMap((image, index) => {
+    const path = `images[${index}].version`;
+    switch (lockStatus(image, fingerprints[index], lock)) {
+      case "current":
+        return [];
+      case "changed":
+        return [
+          {
+            path,
+            message: `got ${showValue(image.version)}, but the recipe of image "${image.name}" (components, block devices, parent image or description) changed since ${image.version} was recorded in ${lockFile}; recipes are immutable in AWS, so expected a new version such as ${nextPatch(image.version)}, then run ${RECIPE_LOCK_COMMAND}`,
+          },
+        ];
+      case "unrecorded":
+        return [{ path, message: `got ${showValue(image.version)}, which is not recorded in ${lockFile}; run ${RECIPE_LOCK_COMMAND} to record it` }];
+    }
+  });
+}
+
+/** Records the current versions; refuses (returns problems) where content changed under a recorded version. */
+export function updateRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints: ReadonlyArray<string>, lockFile: string): Problem[] {
+  const lock = readRecipeLock(lockFile);
+  // Unrecorded versions are what this command records; only content changed under a recorded version is refused.
+  const recordable = images.filter((image, i) => lockStatus(image, fingerprints[i], lock) === "unrecorded");
+  const asIfRecorded = { ...lock, ...Object.fromEntries(recordable.map((image) => [image.name, { version: image.version, fingerprint: fingerprints[images.indexOf(image)] }])) };
+  const refused = checkRecipeLock(images, fingerprints, asIfRecorded, lockFile);
+  if (refused.length > 0) return refused;
+  const next: RecipeLock = Object.fromEntries(images.map((image, i) => [image.name, { version: image.version, fingerprint: fingerprints[i] }]));
+  writeFileSync(lockFile, JSON.stringify(next, null, 2) + "\n");
+  return [];
+}
+
+function nextPatch(version: string): string {
+  const [major, minor, patch] = version.split(".").map(Number);
+  return `${major}.${minor}.${patch + 1}`;
+}

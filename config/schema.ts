@@ -1,0 +1,168 @@
+import { z } from "zod";
+
+// Rules every field is checked against. Messages say what is expected; the loader adds the field
+// path and the bad value, so a reader sees `images[0].version: "1.0" — expected MAJOR.MINOR.PATCH`.
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
+const OU_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+// Image Builder schedules: cron(minutes hours day-of-month month day-of-week year).
+const IMAGE_BUILDER_CRON = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
+const IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const DEVICE_NAME = /^\/dev\/(sd[a-z]|xvd[a-z]{1,2}|nvme\d+n\d+)$/;
+const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const RESOURCE_ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`);
+const PARENT_IMAGE = /^(ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(aws|\d{12}):image\/[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x)(\/\d+)?|[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x))$/;
+
+/** The longest AMI name Image Builder accepts; the image name must leave room for version and date. */
+export const AMI_NAME_MAX_LENGTH = 127;
+
+const matches = (pattern: RegExp, expected: string) => z.string().regex(pattern, { message: `expected ${expected}` });
+
+const accountId = matches(ACCOUNT_ID, "a 12-digit AWS account id (quote it in YAML)");
+const region = matches(REGION, "an AWS region such as eu-west-1");
+const roleArn = matches(ROLE_ARN, "an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)");
+const semver = matches(SEMVER, "a semantic version MAJOR.MINOR.PATCH such as 1.0.0");
+const tags = z.record(z.string().min(1).max(128), z.string().max(256));
+
+const volumeType = z.enum(["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard"]);
+
+export const BlockDeviceSchema = z.strictObject({
+  device_name: matches(DEVICE_NAME, "a device name such as /dev/xvdb"),
+  volume_size_gib: z.number().int().min(1).max(65536),
+  volume_type: volumeType.default("gp3"),
+  iops: z.number().int().min(100).optional(),
+  throughput_mibps: z.number().int().min(125).max(2000).optional(),
+  delete_on_termination: z.boolean().default(true),
+});
+
+export const ComponentRefSchema = z.strictObject({
+  /** A file in image-components/, e.g. build.yml. */
+  file: z.string().regex(/^[\w.-]+\.ya?ml$/, { message: "expected a file name in image-components/ ending in .yml or .yaml" }),
+  parameters: z.record(z.string(), z.string()).default({}),
+});
+
+export const ScheduleSchema = z.strictObject({
+  cron: matches(IMAGE_BUILDER_CRON, 'Image Builder\'s six-field cron such as "cron(0 3 ? * MON *)" (minutes hours day-of-month month day-of-week year)'),
+  timezone: z.string().min(1).default("Etc/UTC"),
+  start_condition: z
+    .enum(["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"])
+    .default("EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"),
+});
+
+export const LaunchPermissionsSchema = z.strictObject({
+  /** Share with the whole organization (organization.arn). */
+  organization: z.boolean().default(true),
+  organizational_units: z.array(matches(OU_ARN, "an OU ARN (arn:aws:organizations::<mgmt account>:ou/o-<id>/ou-<id>)")).default([]),
+  accounts: z.array(accountId).default([]),
+  /** Only here to be refused by name: the one EC2 user group, "all", makes an AMI public. */
+  user_groups: z.array(z.string()).default([]),
+});
+
+export const DistributionSchema = z.strictObject({
+  /** @default - the shared account's region only */
+  regions: z.array(region).min(1).optional(),
+  launch_permissions: LaunchPermissionsSchema.prefault({}),
+  /** Customer-managed KMS key that encrypts the distributed AMIs. @default - AWS-managed EBS key */
+  kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN").optional(),
+  ami_tags: tags.default({}),
+});
+
+export const NetworkSchema = z.strictObject({
+  vpc_id: matches(RESOURCE_ID("vpc"), "a VPC id such as vpc-0123456789abcdef0"),
+  subnet_id: matches(RESOURCE_ID("subnet"), "a subnet id such as subnet-0123456789abcdef0").optional(),
+  /** @default - an egress-only security group is created in vpc_id */
+  security_group_ids: z.array(matches(RESOURCE_ID("sg"), "a security group id such as sg-0123456789abcdef0")).min(1).optional(),
+});
+
+export const ImageSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(IMAGE_NAME, {
+      message:
+        'expected letters, digits, "-" and "_", starting with a letter or digit: the name is used for Image Builder resources and for AMI names "<name>_v<build>_<date>" (AMI names allow letters, digits, -_.:{} and spaces, 3 to 127 characters)',
+    })
+    .max(AMI_NAME_MAX_LENGTH - "_v99999_2025-01-01T00-00-00.000Z".length, {
+      message: `expected at most ${AMI_NAME_MAX_LENGTH - "_v99999_2025-01-01T00-00-00.000Z".length} characters so that "<name>_v<build>_<date>" stays within the ${AMI_NAME_MAX_LENGTH}-character AMI name limit`,
+    }),
+  description: z.string().max(1024).optional(),
+  /** An AMI id, an Image Builder image ARN, or an AWS-managed image such as amazon-linux-2023-x86/x.x.x. */
+  parent_image: matches(PARENT_IMAGE, 'an AMI id, an Image Builder image ARN, or a managed image such as "amazon-linux-2023-x86/x.x.x"').default(
+    "amazon-linux-2023-x86/x.x.x",
+  ),
+  version: semver.default("1.0.0"),
+  components: z.array(ComponentRefSchema).min(1),
+  block_devices: z.array(BlockDeviceSchema).default([]),
+  instance_types: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" })).min(1).default(["t3.small"]),
+  network: NetworkSchema,
+  schedule: ScheduleSchema.optional(),
+  tests: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      timeout_minutes: z.number().int().min(60).max(1440).default(720),
+    })
+    .prefault({}),
+  distribution: DistributionSchema.prefault({}),
+});
+
+export const UserDataSchema = z.strictObject({
+  /** A cloud-init template (Terraform templatefile syntax), relative to the configuration file. */
+  template: z.string().min(1),
+  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "expected a template variable name" }), z.string()).default({}),
+});
+
+export const WorkloadSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { message: "expected lower-case letters, digits and '-' (it names the stack)" }),
+  environment: matches(ENV_NAME, "a lower-case environment name such as staging"),
+  account_id: accountId,
+  region: region,
+  /** @default - the credentials of the environment that runs Terraform */
+  role_arn: roleArn.optional(),
+  image: z.string().min(1),
+  instance_type: z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" }).default("t3.small"),
+  root_volume: z
+    .strictObject({
+      device_name: matches(DEVICE_NAME, "a device name such as /dev/xvda").default("/dev/xvda"),
+      size_gib: z.number().int().min(8).max(16384).default(50),
+      volume_type: volumeType.default("gp3"),
+      kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN").optional(),
+    })
+    .prefault({}),
+  network: NetworkSchema,
+  user_data: UserDataSchema.optional(),
+  tags: tags.default({}),
+});
+
+export const StateSchema = z.strictObject({
+  /** S3 bucket for Terraform state; one key per stack, locked with an S3 lock file. */
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" }),
+  region: region,
+  key_prefix: z.string().regex(/^[\w/.-]*$/).default("golden-ami"),
+  role_arn: roleArn.optional(),
+});
+
+export const ConfigSchema = z.strictObject({
+  organization: z.strictObject({
+    arn: matches(ORGANIZATION_ARN, "an organization ARN (arn:aws:organizations::<12-digit management account>:organization/o-<10 to 32 characters>)"),
+  }),
+  shared: z.strictObject({
+    account_id: accountId,
+    region: region,
+    role_arn: roleArn.optional(),
+  }),
+  /** @default - local state, one file per stack */
+  state: StateSchema.optional(),
+  tags: tags.default({}),
+  images: z.array(ImageSchema).min(1),
+  workloads: z.array(WorkloadSchema).default([]),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ImageConfig = z.infer<typeof ImageSchema>;
+export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
+export type BlockDeviceConfig = z.infer<typeof BlockDeviceSchema>;
+export type StateConfig = z.infer<typeof StateSchema>;

@@ -1,0 +1,25 @@
+import { App } from "cdktf";
+import type { LoadedConfig } from "../config/load";
+import { SharedImageStack } from "./shared-image-stack";
+import { StateLocation } from "./stack-foundation";
+import { WorkloadStack } from "./workload-stack";
+
+export const SHARED_STACK_NAME = "shared";
+
+export interface BuildOptions {
+  /** Commit recorded on the AMIs. @default - none */
+  readonly commit?: string;
+  /** Local state directory when the configuration names no S3 bucket. @default - the working directory */
+  readonly localStateDir?: string;
+}
+
+/** One shared stack, and one stack per workload (account/region/environment). */
+export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions = {}) {
+  const { config } = loaded;
+  const state: StateLocation = { s3: config.state, localDir: options.localStateDir };
+  const shared = new SharedImageStack(app, SHARED_STACK_NAME, { config, components: loaded.components, state, commit: options.commit });
+  const workloads = config.workloads.map(
+    (workload) => new WorkloadStack(app, workload.name, { config, workload, state, userDataTemplate: loaded.userDataTemplates.get(workload.name) }),
+  );
+  return { shared, workloads };
+}

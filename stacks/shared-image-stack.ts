@@ -1,0 +1,91 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { ComponentSource } from "../config/load";
+import type { Config, ImageConfig } from "../config/schema";
+import { provenanceTags } from "../constructs/ami-conventions";
+import { GoldenImagePipeline } from "../constructs/golden-image-pipeline";
+import { ImageBuilderInstanceProfile } from "../constructs/image-builder-instance-profile";
+import { awsProvider, configureState, StateLocation } from "./stack-foundation";
+
+export interface SharedImageStackProps {
+  readonly config: Config;
+  readonly components: ReadonlyMap<string, ComponentSource>;
+  readonly state: StateLocation;
+  /** Commit recorded on every AMI built from this configuration. @default - no SourceCommit tag */
+  readonly commit?: string;
+}
+
+/** The shared (tooling) account: one Image Builder pipeline per image, shared with the organization. */
+export class SharedImageStack extends TerraformStack {
+  readonly pipelines: ReadonlyMap<string, GoldenImagePipeline>;
+
+  constructor(scope: Construct, id: string, props: SharedImageStackProps) {
+    super(scope, id);
+    const { config } = props;
+    configureState(this, id, props.state);
+    awsProvider(this, {
+      region: config.shared.region,
+      roleArn: config.shared.role_arn,
+      sessionName: "golden-ami-shared",
+      defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
+    });
+    const partition = new DataAwsPartition(this, "partition");
+    const buildProfile = new ImageBuilderInstanceProfile(this, "BuildInstanceProfile", { name: "golden-ami-image-builder", partition });
+
+    this.pipelines = new Map(
+      config.images.map((image) => [image.name, new GoldenImagePipeline(this, `Image-${image.name}`, pipelineProps(image, props, buildProfile, partition))]),
+    );
+    for (const [name, image] of this.pipelines) {
+      new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });
+      new TerraformOutput(this, `${name}_ami_name_template`, { value: image.amiNameTemplate, description: `Name of every AMI of ${name}` });
+    }
+  }
+}
+
+function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile: ImageBuilderInstanceProfile, partition: DataAwsPartition) {
+  const { config, components } = props;
+  const permissions = image.distribution.launch_permissions;
+  return {
+    imageName: image.name,
+    description: image.description,
+    version: image.version,
+    parentImage: image.parent_image,
+    components: image.components.map((ref) => {
+      const source = components.get(ref.file);
+      if (!source) throw new Error(`component ${ref.file} was not loaded; load the configuration with loadConfig()`);
+      return { name: source.document.name, data: source.text, description: source.document.description, parameters: ref.parameters };
+    }),
+    blockDevices: image.block_devices.map((device) => ({
+      deviceName: device.device_name,
+      volumeSizeGib: device.volume_size_gib,
+      volumeType: device.volume_type,
+      iops: device.iops,
+      throughputMibps: device.throughput_mibps,
+      deleteOnTermination: device.delete_on_termination,
+    })),
+    instanceProfile: profile.instanceProfile,
+    partition,
+    region: config.shared.region,
+    instanceTypes: image.instance_types,
+    vpcId: image.network.vpc_id,
+    subnetId: image.network.subnet_id,
+    securityGroupIds: image.network.security_group_ids,
+    schedule: image.schedule && { cron: image.schedule.cron, timezone: image.schedule.timezone, startCondition: image.schedule.start_condition },
+    testsEnabled: image.tests.enabled,
+    testTimeoutMinutes: image.tests.timeout_minutes,
+    distributionRegions: image.distribution.regions ?? [config.shared.region],
+    launchPermissions: {
+      organizationArns: permissions.organization ? [config.organization.arn] : [],
+      organizationalUnitArns: permissions.organizational_units,
+      accountIds: permissions.accounts,
+    },
+    amiTags: { ...image.distribution.ami_tags, ...sharedAmiTags(image, props.commit) },
+    amiKmsKeyId: image.distribution.kms_key_arn,
+  };
+}
+
+/** Provenance tags of an image's AMIs; the test publisher uses the same function. */
+export function sharedAmiTags(image: ImageConfig, commit?: string): Record<string, string> {
+  return provenanceTags({ imageName: image.name, recipeVersion: image.version, parentImage: image.parent_image, commit });
+}

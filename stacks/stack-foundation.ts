@@ -1,0 +1,44 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { join } from "node:path";
+import type { StateConfig } from "../config/schema";
+
+/** Where a stack keeps its Terraform state. */
+export interface StateLocation {
+  /** S3 bucket, one key per stack, locked with an S3 lock file. @default - local state */
+  readonly s3?: StateConfig;
+  /** Directory of local state files. @default - the working directory */
+  readonly localDir?: string;
+}
+
+export function configureState(stack: TerraformStack, stackName: string, state: StateLocation): void {
+  if (!state.s3) {
+    new LocalBackend(stack, { path: join(state.localDir ?? process.cwd(), `terraform.${stackName}.tfstate`) });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: state.s3.bucket,
+    key: `${state.s3.key_prefix}/${stackName}.tfstate`,
+    region: state.s3.region,
+    encrypt: true,
+    assumeRole: state.s3.role_arn ? { roleArn: state.s3.role_arn } : undefined,
+  });
+  // cdktf 0.21 predates S3-native locking (Terraform 1.10+); the lock file replaces the DynamoDB table.
+  stack.addOverride("terraform.backend.s3.use_lockfile", true);
+}
+
+export interface ProviderProps {
+  readonly region: string;
+  /** @default - the credentials Terraform runs with */
+  readonly roleArn?: string;
+  readonly sessionName: string;
+  readonly defaultTags: Record<string, string>;
+}
+
+export function awsProvider(stack: TerraformStack, props: ProviderProps): AwsProvider {
+  return new AwsProvider(stack, "aws", {
+    region: props.region,
+    assumeRole: props.roleArn ? [{ roleArn: props.roleArn, sessionName: props.sessionName }] : undefined,
+    defaultTags: [{ tags: props.defaultTags }],
+  });
+}
