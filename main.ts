@@ -9,8 +9,9 @@ const commit = process.env.AMI_PIPELINE_COMMIT || process.env.GITHUB_SHA || proc
 const localStateDir = process.env.AMI_PIPELINE_STATE_DIR || undefined;
 
 try {
+  const loaded = loadConfig(configPath); // before App(), which creates the output directory
   const app = new App();
-  addStacks(app, loadConfig(configPath), { commit, localStateDir });
+  addStacks(app, loaded, { commit, localStateDir });
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -1,11 +1,11 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { formatPath, Problem, showValue } from "./problems";
+import { formatPath, Problem, showValue, zodMessages } from "./problems";
 
 // AWSTOE component documents: https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html
 const StepSchema = z.looseObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: "expected a step name of letters, digits, - and _" }),
-  action: z.string().min(1, { message: "expected an AWSTOE action such as ExecuteBash" }),
+  action: z.string({ error: "expected an AWSTOE action such as ExecuteBash" }).min(1, { message: "expected an AWSTOE action such as ExecuteBash" }),
   inputs: z.unknown().optional(),
 });
 
@@ -15,7 +15,7 @@ const PhaseSchema = z.looseObject({
 });
 
 const ComponentDocumentSchema = z.looseObject({
-  name: z.string().min(1, { message: "expected the component's name" }),
+  name: z.string({ error: "expected the component's name" }).min(1, { message: "expected the component's name" }),
   description: z.string().optional(),
   schemaVersion: z.union([z.literal(1.0), z.literal("1.0")], { message: "expected schemaVersion 1.0" }),
   phases: z.array(PhaseSchema).min(1, { message: "expected at least one phase" }),
@@ -30,7 +30,7 @@ export function checkComponentDocument(fileName: string, text: string): { docume
     return { problems: parsed.errors.map((error) => ({ path: fileName, message: `is not valid YAML: ${error.message}` })) };
   }
   const raw: unknown = parsed.toJS();
-  const result = ComponentDocumentSchema.safeParse(raw, { reportInput: true });
+  const result = ComponentDocumentSchema.safeParse(raw, { reportInput: true, error: zodMessages });
   if (result.success) {
     const problems = duplicateStepNames(fileName, result.data);
     return problems.length > 0 ? { problems } : { document: result.data, problems };

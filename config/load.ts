@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { checkComponentDocument, ComponentDocument } from "./component-document";
-import { ConfigError, formatPath, Problem, showValue } from "./problems";
+import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
 import { checkRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath } from "./recipe-lock";
 import { Config, ConfigSchema } from "./schema";
 import { checkTemplateVariables } from "./user-data-template";
@@ -38,17 +38,21 @@ export interface LoadOptions {
 /** Reads, validates and cross-checks a configuration file; throws ConfigError listing every problem. */
 export function loadConfig(configPath: string, options: LoadOptions = {}): LoadedConfig {
   const path = resolve(configPath);
-  const source = relative(process.cwd(), path) || path;
+  const source = displayPath(path);
   if (!existsSync(path)) throw new ConfigError(source, [{ path: "(file)", message: "does not exist; set AMI_PIPELINE_CONFIG to a configuration file" }]);
   const yaml = parseDocument(readFileSync(path, "utf8"), { prettyErrors: true });
-  if (yaml.errors.length > 0) throw new ConfigError(source, yaml.errors.map((e) => ({ path: "(yaml)", message: e.message })));
+  if (yaml.errors.length > 0)
+    throw new ConfigError(
+      source,
+      yaml.errors.map((e) => ({ path: "(yaml)", message: e.message })),
+    );
   return validateConfig(yaml.toJS(), path, options);
 }
 
 /** Validates an already-parsed configuration whose relative paths resolve against `configPath`. */
 export function validateConfig(raw: unknown, configPath: string, options: LoadOptions = {}): LoadedConfig {
-  const source = relative(process.cwd(), configPath) || configPath;
-  const parsed = ConfigSchema.safeParse(raw, { reportInput: true });
+  const source = displayPath(configPath);
+  const parsed = ConfigSchema.safeParse(raw, { reportInput: true, error: zodMessages });
   if (!parsed.success) throw new ConfigError(source, parsed.error.issues.map(schemaProblem));
   const config = parsed.data;
   const componentsDir = options.componentsDir ?? COMPONENTS_DIR;
@@ -59,7 +63,7 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
   const fingerprints = config.images.map((image) => recipeFingerprint(image, (file) => components.get(file)?.text ?? ""));
   if (problems.length === 0 && options.enforceRecipeLock !== false) {
     const lockFile = recipeLockPath(configPath);
-    problems.push(...checkRecipeLock(config.images, fingerprints, readRecipeLock(lockFile), relative(process.cwd(), lockFile)));
+    problems.push(...checkRecipeLock(config.images, fingerprints, readRecipeLock(lockFile), displayPath(lockFile)));
   }
   if (problems.length > 0) throw new ConfigError(source, problems);
   return {
@@ -71,6 +75,12 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
   };
 }
 
+/** Relative to the working directory when inside it, absolute otherwise. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+
 function schemaProblem(issue: z.core.$ZodIssue): Problem {
   const found = issue.code === "unrecognized_keys" ? "" : `got ${showValue(issue.input)}, `;
   return { path: formatPath(issue.path) || "(root)", message: `${found}${issue.message}` };
@@ -79,7 +89,9 @@ function schemaProblem(issue: z.core.$ZodIssue): Problem {
 /** A problem for every entry whose name an earlier entry already uses. */
 function repeatedNames(entries: ReadonlyArray<{ name: string }>, field: string, expected: string): Problem[] {
   return entries.flatMap((entry, i) =>
-    entries.findIndex((other) => other.name === entry.name) === i ? [] : [{ path: `${field}[${i}].name`, message: `got ${showValue(entry.name)}, ${expected}` }],
+    entries.findIndex((other) => other.name === entry.name) === i
+      ? []
+      : [{ path: `${field}[${i}].name`, message: `got ${showValue(entry.name)}, ${expected}` }],
   );
 }
 
@@ -87,7 +99,9 @@ function uniqueNames(config: Config): Problem[] {
   return [
     ...repeatedNames(config.images, "images", "expected a unique image name (it is used twice)"),
     ...repeatedNames(config.workloads, "workloads", "expected a unique workload name (it names a stack; it is used twice)"),
-    ...config.workloads.flatMap((w, i) => (w.name === "shared" ? [{ path: `workloads[${i}].name`, message: 'got "shared", which is the shared stack\'s name; expected another name' }] : [])),
+    ...config.workloads.flatMap((w, i) =>
+      w.name === "shared" ? [{ path: `workloads[${i}].name`, message: 'got "shared", which is the shared stack\'s name; expected another name' }] : [],
+    ),
   ];
 }
 
@@ -106,7 +120,14 @@ function publicLaunchPermissions(config: Config): Problem[] {
 function unknownImages(config: Config): Problem[] {
   const known = config.images.map((image) => image.name);
   return config.workloads.flatMap((workload, i) =>
-    known.includes(workload.image) ? [] : [{ path: `workloads[${i}].image`, message: `got ${showValue(workload.image)}, expected one of the configured images: ${known.map((n) => `"${n}"`).join(", ")}` }],
+    known.includes(workload.image)
+      ? []
+      : [
+          {
+            path: `workloads[${i}].image`,
+            message: `got ${showValue(workload.image)}, expected one of the configured images: ${known.map((n) => `"${n}"`).join(", ")}`,
+          },
+        ],
   );
 }
 
@@ -117,7 +138,10 @@ function readComponents(config: Config, componentsDir: string, problems: Problem
       if (components.has(ref.file)) return;
       const file = join(componentsDir, ref.file);
       if (!existsSync(file)) {
-        problems.push({ path: `images[${i}].components[${c}].file`, message: `got ${showValue(ref.file)}, expected a file in ${relative(process.cwd(), componentsDir) || componentsDir}/ (it does not exist)` });
+        problems.push({
+          path: `images[${i}].components[${c}].file`,
+          message: `got ${showValue(ref.file)}, expected a file in ${displayPath(componentsDir)}/ (it does not exist)`,
+        });
         return;
       }
       const text = readFileSync(file, "utf8");
@@ -135,10 +159,15 @@ function readUserDataTemplates(config: Config, configDir: string, problems: Prob
     if (!workload.user_data) return;
     const file = resolve(configDir, workload.user_data.template);
     if (!existsSync(file)) {
-      problems.push({ path: `workloads[${i}].user_data.template`, message: `got ${showValue(workload.user_data.template)}, expected a template file relative to the configuration (${file} does not exist)` });
+      problems.push({
+        path: `workloads[${i}].user_data.template`,
+        message: `got ${showValue(workload.user_data.template)}, expected a template file relative to the configuration (${file} does not exist)`,
+      });
       return;
     }
-    problems.push(...checkTemplateVariables(`workloads[${i}].user_data.variables`, readFileSync(file, "utf8"), workload.user_data.variables, workload.user_data.template));
+    problems.push(
+      ...checkTemplateVariables(`workloads[${i}].user_data.variables`, readFileSync(file, "utf8"), workload.user_data.variables, workload.user_data.template),
+    );
     templates.set(workload.name, file);
   });
   return templates;

@@ -25,3 +25,9 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** Words zod's type errors the way every other message reads: what was expected, and whether it was missing. */
+export const zodMessages = (issue: { code?: string; expected?: string; input?: unknown }): string | undefined => {
+  if (issue.code !== "invalid_type") return undefined;
+  return issue.input === undefined ? `expected ${issue.expected ?? "a value"} (required)` : `expected ${issue.expected}`;
+};

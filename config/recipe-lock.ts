@@ -68,7 +68,10 @@ export function updateRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprint
   const lock = readRecipeLock(lockFile);
   // Unrecorded versions are what this command records; only content changed under a recorded version is refused.
   const recordable = images.filter((image, i) => lockStatus(image, fingerprints[i], lock) === "unrecorded");
-  const asIfRecorded = { ...lock, ...Object.fromEntries(recordable.map((image) => [image.name, { version: image.version, fingerprint: fingerprints[images.indexOf(image)] }])) };
+  const asIfRecorded = {
+    ...lock,
+    ...Object.fromEntries(recordable.map((image) => [image.name, { version: image.version, fingerprint: fingerprints[images.indexOf(image)] }])),
+  };
   const refused = checkRecipeLock(images, fingerprints, asIfRecorded, lockFile);
   if (refused.length > 0) return refused;
   const next: RecipeLock = Object.fromEntries(images.map((image, i) => [image.name, { version: image.version, fingerprint: fingerprints[i] }]));

@@ -6,7 +6,7 @@ import { z } from "zod";
 const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
 const OU_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
@@ -16,7 +16,8 @@ const IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const DEVICE_NAME = /^\/dev\/(sd[a-z]|xvd[a-z]{1,2}|nvme\d+n\d+)$/;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const RESOURCE_ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`);
-const PARENT_IMAGE = /^(ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(aws|\d{12}):image\/[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x)(\/\d+)?|[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x))$/;
+const PARENT_IMAGE =
+  /^(ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(aws|\d{12}):image\/[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x)(\/\d+)?|[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x))$/;
 
 /** The longest AMI name Image Builder accepts; the image name must leave room for version and date. */
 export const AMI_NAME_MAX_LENGTH = 127;
@@ -76,7 +77,10 @@ export const NetworkSchema = z.strictObject({
   vpc_id: matches(RESOURCE_ID("vpc"), "a VPC id such as vpc-0123456789abcdef0"),
   subnet_id: matches(RESOURCE_ID("subnet"), "a subnet id such as subnet-0123456789abcdef0").optional(),
   /** @default - an egress-only security group is created in vpc_id */
-  security_group_ids: z.array(matches(RESOURCE_ID("sg"), "a security group id such as sg-0123456789abcdef0")).min(1).optional(),
+  security_group_ids: z
+    .array(matches(RESOURCE_ID("sg"), "a security group id such as sg-0123456789abcdef0"))
+    .min(1)
+    .optional(),
 });
 
 export const ImageSchema = z.strictObject({
@@ -97,7 +101,10 @@ export const ImageSchema = z.strictObject({
   version: semver.default("1.0.0"),
   components: z.array(ComponentRefSchema).min(1),
   block_devices: z.array(BlockDeviceSchema).default([]),
-  instance_types: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" })).min(1).default(["t3.small"]),
+  instance_types: z
+    .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" }))
+    .min(1)
+    .default(["t3.small"]),
   network: NetworkSchema,
   schedule: ScheduleSchema.optional(),
   tests: z
@@ -123,7 +130,10 @@ export const WorkloadSchema = z.strictObject({
   /** @default - the credentials of the environment that runs Terraform */
   role_arn: roleArn.optional(),
   image: z.string().min(1),
-  instance_type: z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" }).default("t3.small"),
+  instance_type: z
+    .string()
+    .regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" })
+    .default("t3.small"),
   root_volume: z
     .strictObject({
       device_name: matches(DEVICE_NAME, "a device name such as /dev/xvda").default("/dev/xvda"),
@@ -141,7 +151,10 @@ export const StateSchema = z.strictObject({
   /** S3 bucket for Terraform state; one key per stack, locked with an S3 lock file. */
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" }),
   region: region,
-  key_prefix: z.string().regex(/^[\w/.-]*$/).default("golden-ami"),
+  key_prefix: z
+    .string()
+    .regex(/^[\w/.-]*$/)
+    .default("golden-ami"),
   role_arn: roleArn.optional(),
 });
 

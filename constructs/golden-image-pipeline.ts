@@ -146,16 +146,14 @@ export class GoldenImagePipeline extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const securityGroupIds =
-      props.securityGroupIds ??
-      [
-        new EgressOnlySecurityGroup(this, "BuildSecurityGroup", {
-          vpcId: props.vpcId,
-          namePrefix: `${name}-image-builder`,
-          description: `Image Builder instances of ${name}: no ingress (SSM), HTTPS out`,
-          tags: props.tags,
-        }).securityGroup.id,
-      ];
+    const securityGroupIds = props.securityGroupIds ?? [
+      new EgressOnlySecurityGroup(this, "BuildSecurityGroup", {
+        vpcId: props.vpcId,
+        namePrefix: `${name}-image-builder`,
+        description: `Image Builder instances of ${name}: no ingress (SSM), HTTPS out`,
+        tags: props.tags,
+      }).securityGroup.id,
+    ];
 
     this.infrastructure = new ImagebuilderInfrastructureConfiguration(this, "Infrastructure", {
       name,

@@ -5,7 +5,11 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 
 /** The managed policies an Image Builder build instance needs (SEEDS §1). */
-export const IMAGE_BUILDER_MANAGED_POLICIES = ["EC2InstanceProfileForImageBuilder", "EC2InstanceProfileForImageBuilderECRContainerBuilds", "AmazonSSMManagedInstanceCore"] as const;
+export const IMAGE_BUILDER_MANAGED_POLICIES = [
+  "EC2InstanceProfileForImageBuilder",
+  "EC2InstanceProfileForImageBuilderECRContainerBuilds",
+  "AmazonSSMManagedInstanceCore",
+] as const;
 
 export interface ImageBuilderInstanceProfileProps {
   readonly name: string;

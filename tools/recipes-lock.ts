@@ -1,6 +1,5 @@
 // Records each image's recipe version and fingerprint next to the configuration (see config/recipe-lock.ts).
-import { relative } from "node:path";
-import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
+import { displayPath, EXAMPLE_CONFIG, loadConfig } from "../config/load";
 import { ConfigError } from "../config/problems";
 import { recipeLockPath, updateRecipeLock } from "../config/recipe-lock";
 
@@ -9,9 +8,13 @@ try {
   const loaded = loadConfig(configPath, { enforceRecipeLock: false });
   const lockFile = recipeLockPath(loaded.configPath);
   const images = loaded.config.images;
-  const refused = updateRecipeLock(images, images.map((image) => loaded.recipeFingerprints.get(image.name) ?? ""), lockFile);
-  if (refused.length > 0) throw new ConfigError(relative(process.cwd(), lockFile), refused);
-  console.log(`Recorded ${images.map((i) => `${i.name} ${i.version}`).join(", ")} in ${relative(process.cwd(), lockFile)}`);
+  const refused = updateRecipeLock(
+    images,
+    images.map((image) => loaded.recipeFingerprints.get(image.name) ?? ""),
+    lockFile,
+  );
+  if (refused.length > 0) throw new ConfigError(displayPath(lockFile), refused);
+  console.log(`Recorded ${images.map((i) => `${i.name} ${i.version}`).join(", ")} in ${displayPath(lockFile)}`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);

@@ -1,0 +1,180 @@
+import { exampleRaw, problemsOf, RawConfig } from "../helpers/example";
+
+interface Rule {
+  readonly rule: string;
+  readonly bad: (c: RawConfig) => void;
+  readonly good: (c: RawConfig) => void;
+  /** Field path the problem must name. */
+  readonly path: string;
+  /** Text the message must contain: the bad value and what is expected. */
+  readonly mentions: ReadonlyArray<string>;
+}
+
+/** Renames the example's image and the workloads that run it. */
+function renameImage(c: RawConfig, name: string): void {
+  c.images[0].name = name;
+  for (const workload of c.workloads) workload.image = name;
+}
+
+const rules: Rule[] = [
+  {
+    rule: "shared account id is 12 digits",
+    bad: (c) => (c.shared.account_id = "11112222333"),
+    good: (c) => (c.shared.account_id = "999988887777"),
+    path: "shared.account_id",
+    mentions: ['"11112222333"', "12-digit"],
+  },
+  {
+    rule: "an unquoted account id (a YAML number) is refused",
+    bad: (c) => (c.workloads[0].account_id = 444455556666),
+    good: (c) => (c.workloads[0].account_id = "444455556666"),
+    path: "workloads[0].account_id",
+    mentions: ["444455556666", "string"],
+  },
+  {
+    rule: "organization ARN has the organization form",
+    bad: (c) => (c.organization.arn = "arn:aws:organizations::000000000000:ou/o-xxxxxxxxxx/ou-ab12-cdefgh34"),
+    good: (c) => (c.organization.arn = "arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5"),
+    path: "organization.arn",
+    mentions: ["ou/o-xxxxxxxxxx", "organization ARN"],
+  },
+  {
+    rule: "OU ARNs have the OU form",
+    bad: (c) => (c.images[0].distribution.launch_permissions.organizational_units = ["ou-ab12-cdefgh34"]),
+    good: (c) => (c.images[0].distribution.launch_permissions.organizational_units = ["arn:aws:organizations::000000000000:ou/o-xxxxxxxxxx/ou-ab12-cdefgh34"]),
+    path: "images[0].distribution.launch_permissions.organizational_units[0]",
+    mentions: ['"ou-ab12-cdefgh34"', "OU ARN"],
+  },
+  {
+    rule: "versions are MAJOR.MINOR.PATCH",
+    bad: (c) => (c.images[0].version = "1.0"),
+    good: (c) => (c.images[0].version = "1.0.1"),
+    path: "images[0].version",
+    mentions: ['"1.0"', "MAJOR.MINOR.PATCH"],
+  },
+  {
+    rule: "schedules use Image Builder's six-field cron",
+    bad: (c) => (c.images[0].schedule.cron = "0 3 * * 1"),
+    good: (c) => (c.images[0].schedule.cron = "cron(30 1 1 * ? *)"),
+    path: "images[0].schedule.cron",
+    mentions: ['"0 3 * * 1"', "six-field cron"],
+  },
+  {
+    rule: "a five-field cron() is refused too",
+    bad: (c) => (c.images[0].schedule.cron = "cron(0 3 ? * MON)"),
+    good: (c) => (c.images[0].schedule.cron = "cron(0 3 ? * MON *)"),
+    path: "images[0].schedule.cron",
+    mentions: ['"cron(0 3 ? * MON)"'],
+  },
+  {
+    rule: "a workload names a configured image",
+    bad: (c) => (c.workloads[1].image = "sampel"),
+    good: (c) => (c.workloads[1].image = "sample"),
+    path: "workloads[1].image",
+    mentions: ['"sampel"', '"sample"'],
+  },
+  {
+    rule: "component files exist in image-components/",
+    bad: (c) => (c.images[0].components[1].file = "hardening.yml"),
+    good: (c) => (c.images[0].components[1].file = "test.yml"),
+    path: "images[0].components[1].file",
+    mentions: ['"hardening.yml"', "image-components"],
+  },
+  {
+    rule: "image names are unique",
+    bad: (c) => c.images.push({ ...structuredClone(c.images[0]) }),
+    good: (c) => c.images.push({ ...structuredClone(c.images[0]), name: "sample-arm" }),
+    path: "images[1].name",
+    mentions: ['"sample"', "unique"],
+  },
+  {
+    rule: "workload names are unique",
+    bad: (c) => (c.workloads[1].name = "web-staging"),
+    good: (c) => (c.workloads[1].name = "web-prod"),
+    path: "workloads[1].name",
+    mentions: ['"web-staging"', "unique"],
+  },
+  {
+    rule: 'launch permission to group "all" (a public AMI) is refused',
+    bad: (c) => (c.images[0].distribution.launch_permissions.user_groups = ["all"]),
+    good: (c) => (c.images[0].distribution.launch_permissions.accounts = ["444455556666"]),
+    path: "images[0].distribution.launch_permissions.user_groups[0]",
+    mentions: ['"all"', "public"],
+  },
+  {
+    rule: "an image name forms a valid AMI name (characters)",
+    bad: (c) => renameImage(c, "web/app"),
+    good: (c) => renameImage(c, "web_app-2"),
+    path: "images[0].name",
+    mentions: ['"web/app"', "3 to 127 characters"],
+  },
+  {
+    rule: "an image name forms a valid AMI name (length)",
+    bad: (c) => renameImage(c, "a".repeat(100)),
+    good: (c) => renameImage(c, "a".repeat(95)),
+    path: "images[0].name",
+    mentions: ["aaaa", "127-character AMI name limit"],
+  },
+  {
+    rule: "unknown keys are refused (a typo never passes silently)",
+    bad: (c) => (c.images[0].schedul = c.images[0].schedule),
+    good: (c) => (c.images[0].schedule.timezone = "Europe/Paris"),
+    path: "images[0]",
+    mentions: ['"schedul"'],
+  },
+  {
+    rule: "user-data templates get every variable they use",
+    bad: (c) => delete c.workloads[0].user_data.variables.log_level,
+    good: (c) => (c.workloads[0].user_data.variables.log_level = "warn"),
+    path: "workloads[0].user_data.variables",
+    mentions: ["${log_level}", "web.yaml.tftpl"],
+  },
+  {
+    rule: "a workload's instance type looks like one",
+    bad: (c) => (c.workloads[0].instance_type = "large"),
+    good: (c) => (c.workloads[0].instance_type = "m7i.large"),
+    path: "workloads[0].instance_type",
+    mentions: ['"large"', "instance type"],
+  },
+];
+
+describe("configuration validation", () => {
+  it("accepts the example configuration as shipped, recipe lock included", () => {
+    expect(problemsOf(exampleRaw(), { enforceRecipeLock: true })).toEqual([]);
+  });
+
+  describe.each(rules)("$rule", ({ bad, good, path, mentions }) => {
+    it("throws naming the field, the value and what is expected", () => {
+      const config = exampleRaw();
+      bad(config);
+      const problems = problemsOf(config);
+      const problem = problems.find((p) => p.path === path);
+      expect(problem).toBeDefined();
+      for (const text of mentions) expect(problem?.message).toContain(text);
+    });
+
+    it("passes with a valid value", () => {
+      const config = exampleRaw();
+      good(config);
+      expect(problemsOf(config)).toEqual([]);
+    });
+  });
+
+  it("reports every problem at once", () => {
+    const config = exampleRaw();
+    config.shared.account_id = "1";
+    config.images[0].version = "v1";
+    config.workloads[0].image = "nope";
+    config.workloads[1].account_id = "abc";
+    // The schema runs first; cross-field rules run once the shape is right, so they come in a second pass.
+    expect(problemsOf(config).map((p) => p.path)).toEqual(["shared.account_id", "images[0].version", "workloads[1].account_id"]);
+  });
+
+  it("reports cross-field problems together", () => {
+    const config = exampleRaw();
+    config.workloads[0].image = "nope";
+    config.workloads[1].name = "web-staging";
+    config.images[0].components[0].file = "missing.yml";
+    expect(problemsOf(config).map((p) => p.path)).toEqual(["workloads[1].name", "workloads[0].image", "images[0].components[0].file"]);
+  });
+});

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkRecipeLock, recipeLockPath, updateRecipeLock } from "../../config/recipe-lock";
+import { exampleRaw, load, problemsOf } from "../helpers/example";
+
+describe("recipe lock (recipes are immutable in AWS)", () => {
+  const loaded = load(exampleRaw());
+  const images = loaded.config.images;
+  const fingerprints = images.map((image) => loaded.recipeFingerprints.get(image.name) ?? "");
+
+  it("puts the lock next to the configuration", () => {
+    expect(recipeLockPath("/x/config/example.yaml")).toBe("/x/config/example.recipes.lock.json");
+  });
+
+  it("passes when version and content are as recorded", () => {
+    expect(problemsOf(exampleRaw(), { enforceRecipeLock: true })).toEqual([]);
+  });
+
+  it("throws when the recipe changes without a version bump, asking for the next version", () => {
+    const raw = exampleRaw();
+    raw.images[0].block_devices[0].volume_size_gib = 200;
+    const [problem] = problemsOf(raw, { enforceRecipeLock: true });
+    expect(problem.path).toBe("images[0].version");
+    expect(problem.message).toContain('got "1.0.0"');
+    expect(problem.message).toContain("expected a new version such as 1.0.1");
+    expect(problem.message).toContain("npm run recipes:lock");
+  });
+
+  it("throws when a bumped version is not recorded yet", () => {
+    const raw = exampleRaw();
+    raw.images[0].block_devices[0].volume_size_gib = 200;
+    raw.images[0].version = "1.0.1";
+    expect(problemsOf(raw, { enforceRecipeLock: true })).toEqual([{ path: "images[0].version", message: expect.stringContaining("not recorded") }]);
+  });
+
+  it("changes the fingerprint when a component document changes", () => {
+    const image = images[0];
+    const a = checkRecipeLock([image], ["sha256:a"], { sample: { version: "1.0.0", fingerprint: "sha256:b" } }, "lock.json");
+    expect(a).toHaveLength(1);
+    expect(fingerprints[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("records new versions and refuses to record changed content under a recorded version", () => {
+    const lockFile = join(mkdtempSync(join(tmpdir(), "lock-")), "c.recipes.lock.json");
+    expect(updateRecipeLock(images, fingerprints, lockFile)).toEqual([]);
+    expect(JSON.parse(readFileSync(lockFile, "utf8"))).toEqual({ sample: { version: "1.0.0", fingerprint: fingerprints[0] } });
+    const refused = updateRecipeLock(images, ["sha256:other"], lockFile);
+    expect(refused).toEqual([{ path: "images[0].version", message: expect.stringContaining("changed since 1.0.0") }]);
+    expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.fingerprint).toBe(fingerprints[0]);
+    writeFileSync(lockFile, "{}");
+  });
+});

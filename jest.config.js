@@ -1,0 +1,13 @@
+/** Unit and terraform-validate suites; the emulator end-to-end suite has its own config (jest.e2e.config.js). */
+const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
+
+const setupFilesAfterEnv = ["<rootDir>/__tests__/setup-jest.ts"];
+
+module.exports = {
+  testEnvironment: "node",
+  transform,
+  projects: [
+    { displayName: "unit", testEnvironment: "node", transform, setupFilesAfterEnv, testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts"] },
+    { displayName: "validate", testEnvironment: "node", transform, setupFilesAfterEnv, testMatch: ["<rootDir>/__tests__/validate/**/*.test.ts"] },
+  ],
+};
