@@ -80,12 +80,12 @@ function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile
       organizationalUnitArns: permissions.organizational_units,
       accountIds: permissions.accounts,
     },
-    amiTags: { ...image.distribution.ami_tags, ...sharedAmiTags(image, props.commit) },
+    amiTags: distributedAmiTags(image, props.commit),
     amiKmsKeyId: image.distribution.kms_key_arn,
   };
 }
 
-/** Provenance tags of an image's AMIs; the test publisher uses the same function. */
-export function sharedAmiTags(image: ImageConfig, commit?: string): Record<string, string> {
-  return provenanceTags({ imageName: image.name, recipeVersion: image.version, parentImage: image.parent_image, commit });
+/** Tags on every AMI of an image: configured tags, then provenance. The emulator's publisher uses this too. */
+export function distributedAmiTags(image: ImageConfig, commit?: string): Record<string, string> {
+  return { ...image.distribution.ami_tags, ...provenanceTags({ imageName: image.name, recipeVersion: image.version, parentImage: image.parent_image, commit }) };
 }

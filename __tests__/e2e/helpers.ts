@@ -1,0 +1,50 @@
+import { DescribeLaunchTemplateVersionsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { join } from "node:path";
+import { plainOutput } from "../../tools/cdktf-cli";
+import { runOrThrow } from "../../tools/process";
+
+export interface PlanJson {
+  resource_changes?: {
+    address: string;
+    type: string;
+    change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+  }[];
+  output_changes?: Record<string, { actions: string[]; before: unknown; after: unknown }>;
+}
+
+/** The plan cdktf saved in the stack directory, as Terraform itself reports it. */
+export async function savedPlan(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<PlanJson> {
+  const { stdout } = await runOrThrow("terraform", ["show", "-json", "plan"], { cwd: join(outdir, "stacks", stack), env });
+  return JSON.parse(stdout) as PlanJson;
+}
+
+/** Resource changes other than no-op and read. */
+export function realChanges(plan: PlanJson) {
+  return (plan.resource_changes ?? []).filter((c) => !c.change.actions.every((a) => a === "no-op" || a === "read"));
+}
+
+export async function stackOutputs(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  const { stdout } = await runOrThrow("terraform", ["output", "-json"], { cwd: join(outdir, "stacks", stack), env });
+  return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+}
+
+/** What EC2 (the emulator) says about a launch template: latest and default version, and the AMI of each version. */
+export async function launchTemplateState(ec2: EC2Client, launchTemplateId: string) {
+  const { LaunchTemplateVersions = [] } = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: launchTemplateId }));
+  const versions = LaunchTemplateVersions.map((v) => ({ version: v.VersionNumber, imageId: v.LaunchTemplateData?.ImageId, isDefault: v.DefaultVersion }));
+  return {
+    latest: Math.max(...versions.map((v) => v.version ?? 0)),
+    default: versions.find((v) => v.isDefault)?.version,
+    imageOf: (version: number) => versions.find((v) => v.version === version)?.imageId,
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Asserts how a command ended; on a mismatch the message carries its output. */
+export function expectExit(result: { code: number; stdout: string; stderr: string }, expected: "success" | "failure"): string {
+  const output = plainOutput(result.stdout + result.stderr);
+  const ok = expected === "success" ? result.code === 0 : result.code !== 0;
+  if (!ok) throw new Error(`expected ${expected}, exit code ${result.code}\n--- output ---\n${output.slice(-6000)}`);
+  return output;
+}

@@ -1,0 +1,54 @@
+import { EC2Client, ModifyImageAttributeCommand, RegisterImageCommand } from "@aws-sdk/client-ec2";
+import type { Config, ImageConfig } from "../../config/schema";
+import { renderAmiName } from "../../constructs/ami-conventions";
+import { distributedAmiTags } from "../../stacks/shared-image-stack";
+
+export interface PublishedAmi {
+  readonly imageId: string;
+  readonly name: string;
+}
+
+export interface PublishOptions {
+  readonly buildVersion: number;
+  /** @default - now */
+  readonly buildDate?: Date;
+  readonly commit?: string;
+  /** Publish under another name (look-alike AMIs that the lookup must never choose). @default - the image's own name pattern */
+  readonly nameOverride?: string;
+}
+
+/**
+ * Publishes an AMI the way the image's distribution configuration would: same name pattern, same
+ * tags (computed by the shared stack's own function), launch permission to the organization. The
+ * emulator has no Image Builder, so this stands in for a pipeline run.
+ */
+export async function publishAmi(ec2: EC2Client, config: Config, image: ImageConfig, options: PublishOptions): Promise<PublishedAmi> {
+  const name = options.nameOverride ?? renderAmiName(image.name, options.buildVersion, options.buildDate ?? new Date());
+  const tags = distributedAmiTags(image, options.commit);
+  const { ImageId } = await ec2.send(
+    new RegisterImageCommand({
+      Name: name,
+      Description: image.description,
+      Architecture: "x86_64",
+      VirtualizationType: "hvm",
+      RootDeviceName: "/dev/xvda",
+      BlockDeviceMappings: [{ DeviceName: "/dev/xvda", Ebs: { VolumeSize: 8, VolumeType: "gp3", Encrypted: true, DeleteOnTermination: true } }],
+      TagSpecifications: [{ ResourceType: "image", Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+    }),
+  );
+  if (!ImageId) throw new Error(`RegisterImage returned no image id for ${name}`);
+  const permissions = image.distribution.launch_permissions;
+  await ec2.send(
+    new ModifyImageAttributeCommand({
+      ImageId,
+      LaunchPermission: {
+        Add: [
+          ...(permissions.organization ? [{ OrganizationArn: config.organization.arn }] : []),
+          ...permissions.organizational_units.map((arn) => ({ OrganizationalUnitArn: arn })),
+          ...permissions.accounts.map((account) => ({ UserId: account })),
+        ],
+      },
+    }),
+  );
+  return { imageId: ImageId, name };
+}
