@@ -87,5 +87,8 @@ function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile
 
 /** Tags on every AMI of an image: configured tags, then provenance. The emulator's publisher uses this too. */
 export function distributedAmiTags(image: ImageConfig, commit?: string): Record<string, string> {
-  return { ...image.distribution.ami_tags, ...provenanceTags({ imageName: image.name, recipeVersion: image.version, parentImage: image.parent_image, commit }) };
+  return {
+    ...image.distribution.ami_tags,
+    ...provenanceTags({ imageName: image.name, recipeVersion: image.version, parentImage: image.parent_image, commit }),
+  };
 }
