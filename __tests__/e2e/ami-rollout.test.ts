@@ -10,7 +10,8 @@ import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
 import { createVpc, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { runOrThrow } from "../../tools/process";
 import { terraformEnv } from "../../tools/terraform-env";
-import { expectExit, launchTemplateState, realChanges, savedPlan, sleep, stackOutputs } from "./helpers";
+import { stackOutputs } from "../../tools/emulator/inspect";
+import { expectExit, launchTemplateState, realChanges, savedPlan, sleep } from "./helpers";
 
 // The project's promise, end to end: the real cdktf CLI, Terraform binary and AWS provider against
 // a local AWS emulator (moto). Each step builds on the one before.

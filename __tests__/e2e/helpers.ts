@@ -1,6 +1,7 @@
-import { DescribeLaunchTemplateVersionsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { join } from "node:path";
 import { plainOutput } from "../../tools/cdktf-cli";
+import { launchTemplateVersions } from "../../tools/emulator/inspect";
 import { runOrThrow } from "../../tools/process";
 
 export interface PlanJson {
@@ -23,17 +24,11 @@ export function realChanges(plan: PlanJson) {
   return (plan.resource_changes ?? []).filter((c) => !c.change.actions.every((a) => a === "no-op" || a === "read"));
 }
 
-export async function stackOutputs(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  const { stdout } = await runOrThrow("terraform", ["output", "-json"], { cwd: join(outdir, "stacks", stack), env });
-  return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
-}
-
-/** What EC2 (the emulator) says about a launch template: latest and default version, and the AMI of each version. */
+/** Latest and default version of a launch template, and the AMI of each version. */
 export async function launchTemplateState(ec2: EC2Client, launchTemplateId: string) {
-  const { LaunchTemplateVersions = [] } = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: launchTemplateId }));
-  const versions = LaunchTemplateVersions.map((v) => ({ version: v.VersionNumber, imageId: v.LaunchTemplateData?.ImageId, isDefault: v.DefaultVersion }));
+  const versions = await launchTemplateVersions(ec2, launchTemplateId);
   return {
-    latest: Math.max(...versions.map((v) => v.version ?? 0)),
+    latest: Math.max(...versions.map((v) => v.version)),
     default: versions.find((v) => v.isDefault)?.version,
     imageOf: (version: number) => versions.find((v) => v.version === version)?.imageId,
   };
