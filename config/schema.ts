@@ -116,6 +116,73 @@ export const ImageSchema = z.strictObject({
   distribution: DistributionSchema.prefault({}),
 });
 
+const amiId = matches(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0123456789abcdef0");
+const subnetId = matches(RESOURCE_ID("subnet"), "a subnet id such as subnet-0123456789abcdef0");
+
+/** Which shared AMI a workload (or a blue/green colour) runs. */
+export const AmiSourceSchema = z.discriminatedUnion(
+  "source",
+  [
+    /** The most recent shared AMI of the workload's image. */
+    z.strictObject({ source: z.literal("latest") }),
+    /** Exactly this AMI, until the configuration says otherwise. */
+    z.strictObject({ source: z.literal("pinned"), image_id: amiId }),
+    /** The AMI another environment of the same image runs (published in SSM by that environment's stack). */
+    z.strictObject({ source: z.literal("environment"), environment: matches(ENV_NAME, "an environment name such as staging") }),
+  ],
+  { error: 'expected source "latest", "pinned" (with image_id) or "environment" (with environment)' },
+);
+
+const percentage = z.number().int().min(0).max(100);
+
+export const InstanceRefreshSchema = z.strictObject({
+  /** Start an instance refresh whenever the launch template version changes. */
+  enabled: z.boolean().default(true),
+  min_healthy_percentage: percentage.default(90),
+  /** @default 100 - never more than the desired capacity */
+  max_healthy_percentage: z.number().int().min(100).max(200).default(100),
+  instance_warmup_seconds: z.number().int().min(0).default(300),
+  /** Pause points, ascending, unique, ending at 100. @default - none */
+  checkpoint_percentages: z.array(z.number().int().min(1).max(100)).default([]),
+  checkpoint_delay_seconds: z.number().int().min(0).max(172800).default(3600),
+  auto_rollback: z.boolean().default(true),
+  skip_matching: z.boolean().default(true),
+});
+
+export const AutoScalingSchema = z.strictObject({
+  /** @default true - a workload without a group must say so */
+  enabled: z.boolean().default(true),
+  subnet_ids: z.array(subnetId).min(1).optional(),
+  min_size: z.number().int().min(0).default(1),
+  max_size: z.number().int().min(0).default(2),
+  /** @default - min_size at creation; afterwards owned by scaling, never a diff */
+  desired_capacity: z.number().int().min(0).optional(),
+  /** Target groups of load balancers managed elsewhere. @default - none */
+  target_group_arns: z.array(matches(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/, "a target group ARN")).default([]),
+  health_check_type: z.enum(["EC2", "ELB"]).default("EC2"),
+  health_check_grace_period_seconds: z.number().int().min(0).default(300),
+  /** "latest" follows the launch template's latest_version; "$Latest"/"$Default" never start a refresh. */
+  launch_template_version: z.enum(["latest", "$Latest", "$Default"]).default("latest"),
+  instance_refresh: InstanceRefreshSchema.prefault({}),
+});
+
+const ColourSchema = z.strictObject({
+  ami: AmiSourceSchema,
+  /** Target groups this colour's instances are registered with. */
+  serves: z.array(z.enum(["production", "verification"])).default([]),
+  min_size: z.number().int().min(0),
+  max_size: z.number().int().min(0),
+});
+
+/** SEEDS §4: two groups, swapped by four reviewed configuration changes. */
+export const BlueGreenSchema = z.strictObject({
+  /** Traffic port of the production and verification target groups. */
+  port: z.number().int().min(1).max(65535).default(80),
+  health_check_path: z.string().startsWith("/").default("/"),
+  blue: ColourSchema.optional(),
+  green: ColourSchema.optional(),
+});
+
 export const UserDataSchema = z.strictObject({
   /** A cloud-init template (Terraform templatefile syntax), relative to the configuration file. */
   template: z.string().min(1),
@@ -143,6 +210,13 @@ export const WorkloadSchema = z.strictObject({
     })
     .prefault({}),
   network: NetworkSchema,
+  /** @default { source: latest } */
+  ami: AmiSourceSchema.default({ source: "latest" }),
+  /** Publish the AMI this workload runs as SSM parameter /golden-ami/<image>/<environment>, for environments that follow it. */
+  publish_ami_parameter: z.boolean().default(true),
+  auto_scaling: AutoScalingSchema.prefault({}),
+  /** Two groups instead of one, swapped by configuration changes. @default - one rolling group */
+  blue_green: BlueGreenSchema.optional(),
   user_data: UserDataSchema.optional(),
   tags: tags.default({}),
 });
@@ -158,6 +232,18 @@ export const StateSchema = z.strictObject({
   role_arn: roleArn.optional(),
 });
 
+export const NotificationsSchema = z.strictObject({
+  /** Also deliver to Slack through AWS Chatbot (the workspace must be authorised in the console once). @default - SNS only */
+  slack: z
+    .strictObject({
+      workspace_id: z.string().regex(/^[A-Z0-9]+$/, { message: "expected a Slack workspace id such as T0123ABCD" }),
+      channel_id: z.string().regex(/^[A-Z0-9]+$/, { message: "expected a Slack channel id such as C0123ABCD" }),
+    })
+    .optional(),
+  /** Image states that notify. */
+  states: z.array(z.enum(["AVAILABLE", "FAILED", "CANCELLED"])).min(1).default(["AVAILABLE", "FAILED"]),
+});
+
 export const ConfigSchema = z.strictObject({
   organization: z.strictObject({
     arn: matches(ORGANIZATION_ARN, "an organization ARN (arn:aws:organizations::<12-digit management account>:organization/o-<10 to 32 characters>)"),
@@ -170,6 +256,8 @@ export const ConfigSchema = z.strictObject({
   /** @default - local state, one file per stack */
   state: StateSchema.optional(),
   tags: tags.default({}),
+  /** Image Builder notifications from the shared account. @default - an encrypted SNS topic, available and failed images */
+  notifications: NotificationsSchema.prefault({}),
   images: z.array(ImageSchema).min(1),
   workloads: z.array(WorkloadSchema).default([]),
 });
@@ -179,3 +267,6 @@ export type ImageConfig = z.infer<typeof ImageSchema>;
 export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 export type BlockDeviceConfig = z.infer<typeof BlockDeviceSchema>;
 export type StateConfig = z.infer<typeof StateSchema>;
+export type AmiSourceConfig = z.infer<typeof AmiSourceSchema>;
+export type AutoScalingConfig = z.infer<typeof AutoScalingSchema>;
+export type BlueGreenConfig = z.infer<typeof BlueGreenSchema>;

@@ -51,3 +51,8 @@ export function provenanceTags(props: ProvenanceProps): Record<string, string> {
     ...(props.commit ? { SourceCommit: props.commit } : {}),
   };
 }
+
+/** SSM parameter in which a workload publishes the AMI it runs, for environments that follow it. */
+export function amiParameterName(imageName: string, environment: string): string {
+  return `/golden-ami/${imageName}/${environment}`;
+}

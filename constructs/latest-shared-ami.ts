@@ -1,56 +1,40 @@
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
-import { DataAwsAmiIds } from "@cdktf/provider-aws/lib/data-aws-ami-ids";
+import { DataAwsAmiIds, DataAwsAmiIdsFilter } from "@cdktf/provider-aws/lib/data-aws-ami-ids";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { amiNameFilter, amiNameRegex, amiNameTemplate } from "./ami-conventions";
 
-export interface LatestSharedAmiProps {
+export interface SharedAmiProps {
   /** The image whose AMIs to find, as named in the shared account's pipeline. */
   readonly imageName: string;
   /** The account whose pipeline publishes the AMIs. */
   readonly ownerAccountId: string;
 }
 
-/**
- * The most recent available, non-deprecated AMI of one image, owned by the shared account.
- * It matches exactly the names the distribution produces, and when there is none the plan fails
- * with a message that says what was looked for and what to do.
- */
-export class LatestSharedAmi extends Construct {
+/** An AMI of one image owned by the shared account, matched by exact name; the plan fails clearly when there is none. */
+abstract class SharedAmiLookup extends Construct {
   /** Ids of every matching AMI, newest first. */
   readonly candidates: DataAwsAmiIds;
   readonly ami: DataAwsAmi;
 
-  constructor(scope: Construct, id: string, props: LatestSharedAmiProps) {
+  protected constructor(scope: Construct, id: string, props: SharedAmiProps, extra: { filter: DataAwsAmiIdsFilter[]; includeDeprecated: boolean; whenNone: (lookedFor: string) => string }) {
     super(scope, id);
-    const filter = [
-      { name: "name", values: [amiNameFilter(props.imageName)] },
-      { name: "state", values: ["available"] },
-    ];
+    const lookedFor = `AMIs owned by ${props.ownerAccountId} named "${amiNameTemplate(props.imageName)}" (filter "${amiNameFilter(props.imageName)}", regex ${amiNameRegex(props.imageName)})`;
     // aws_ami fails on an empty result with a generic error; aws_ami_ids lets us say what is wrong.
     this.candidates = new DataAwsAmiIds(this, "Candidates", {
       owners: [props.ownerAccountId],
-      filter,
+      filter: [{ name: "name", values: [amiNameFilter(props.imageName)] }, { name: "state", values: ["available"] }, ...extra.filter],
       nameRegex: amiNameRegex(props.imageName),
-      includeDeprecated: false,
+      includeDeprecated: extra.includeDeprecated,
       sortAscending: false,
       lifecycle: {
-        postcondition: [
-          {
-            condition: "${length(self.ids) > 0}",
-            errorMessage:
-              `No AMI of image "${props.imageName}" is available to this account: looked for AMIs owned by ` +
-              `${props.ownerAccountId} named "${amiNameTemplate(props.imageName)}" (filter "${amiNameFilter(props.imageName)}", ` +
-              `regex ${amiNameRegex(props.imageName)}), not deprecated. Run the "${props.imageName}" pipeline in the shared ` +
-              `account first (cdktf deploy shared, then start the pipeline), and check that its distribution shares the AMI with this account.`,
-          },
-        ],
+        postcondition: [{ condition: "${length(self.ids) > 0}", errorMessage: extra.whenNone(lookedFor) }],
       },
     });
     this.ami = new DataAwsAmi(this, "Resource", {
       owners: [props.ownerAccountId],
       filter: [{ name: "image-id", values: [Fn.element(this.candidates.ids, 0)] }],
-      includeDeprecated: false,
+      includeDeprecated: extra.includeDeprecated,
     });
   }
 
@@ -60,5 +44,37 @@ export class LatestSharedAmi extends Construct {
 
   get imageName(): string {
     return this.ami.name;
+  }
+}
+
+/** The most recent available, non-deprecated AMI of one image, owned by the shared account. */
+export class LatestSharedAmi extends SharedAmiLookup {
+  constructor(scope: Construct, id: string, props: SharedAmiProps) {
+    super(scope, id, props, {
+      filter: [],
+      includeDeprecated: false,
+      whenNone: (lookedFor) =>
+        `No AMI of image "${props.imageName}" is available to this account: looked for ${lookedFor}, not deprecated. ` +
+        `Run the "${props.imageName}" pipeline in the shared account first (cdktf deploy shared, then start the pipeline), ` +
+        `and check that its distribution shares the AMI with this account.`,
+    });
+  }
+}
+
+export interface PinnedSharedAmiProps extends SharedAmiProps {
+  /** The AMI to run (a literal id, or a value read at plan time). */
+  readonly imageId: string;
+  /** Where the id comes from, for the failure message. */
+  readonly origin: string;
+}
+
+/** One given AMI, checked to be an available AMI of the image owned by the shared account (deprecated allowed: it was chosen). */
+export class PinnedSharedAmi extends SharedAmiLookup {
+  constructor(scope: Construct, id: string, props: PinnedSharedAmiProps) {
+    super(scope, id, props, {
+      filter: [{ name: "image-id", values: [props.imageId] }],
+      includeDeprecated: true,
+      whenNone: (lookedFor) => `The AMI ${props.origin} is not an available AMI of image "${props.imageName}": looked for it among ${lookedFor}.`,
+    });
   }
 }

@@ -6,6 +6,7 @@ import type { Config, ImageConfig } from "../config/schema";
 import { provenanceTags } from "../constructs/ami-conventions";
 import { GoldenImagePipeline } from "../constructs/golden-image-pipeline";
 import { ImageBuilderInstanceProfile } from "../constructs/image-builder-instance-profile";
+import { ImageBuilderNotifications } from "../constructs/image-builder-notifications";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface SharedImageStackProps {
@@ -19,6 +20,7 @@ export interface SharedImageStackProps {
 /** The shared (tooling) account: one Image Builder pipeline per image, shared with the organization. */
 export class SharedImageStack extends TerraformStack {
   readonly pipelines: ReadonlyMap<string, GoldenImagePipeline>;
+  readonly notifications: ImageBuilderNotifications;
 
   constructor(scope: Construct, id: string, props: SharedImageStackProps) {
     super(scope, id);
@@ -32,9 +34,16 @@ export class SharedImageStack extends TerraformStack {
     });
     const partition = new DataAwsPartition(this, "partition");
     const buildProfile = new ImageBuilderInstanceProfile(this, "BuildInstanceProfile", { name: "golden-ami-image-builder", partition });
+    this.notifications = new ImageBuilderNotifications(this, "Notifications", {
+      name: "golden-ami-image-builder",
+      accountId: config.shared.account_id,
+      partition,
+      states: config.notifications.states,
+      slack: config.notifications.slack && { workspaceId: config.notifications.slack.workspace_id, channelId: config.notifications.slack.channel_id },
+    });
 
     this.pipelines = new Map(
-      config.images.map((image) => [image.name, new GoldenImagePipeline(this, `Image-${image.name}`, pipelineProps(image, props, buildProfile, partition))]),
+      config.images.map((image) => [image.name, new GoldenImagePipeline(this, `Image-${image.name}`, pipelineProps(image, props, buildProfile, partition, this.notifications.topic.arn))]),
     );
     for (const [name, image] of this.pipelines) {
       new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });
@@ -43,7 +52,7 @@ export class SharedImageStack extends TerraformStack {
   }
 }
 
-function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile: ImageBuilderInstanceProfile, partition: DataAwsPartition) {
+function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile: ImageBuilderInstanceProfile, partition: DataAwsPartition, snsTopicArn: string) {
   const { config, components } = props;
   const permissions = image.distribution.launch_permissions;
   return {
@@ -82,6 +91,7 @@ function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile
     },
     amiTags: distributedAmiTags(image, props.commit),
     amiKmsKeyId: image.distribution.kms_key_arn,
+    snsTopicArn,
   };
 }
 

@@ -1,9 +1,14 @@
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Fn, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import type { Config, WorkloadConfig } from "../config/schema";
+import type { AmiSourceConfig, Config, WorkloadConfig } from "../config/schema";
+import { amiParameterName } from "../constructs/ami-conventions";
+import { BlueGreenFleet } from "../constructs/blue-green-fleet";
 import { EgressOnlySecurityGroup } from "../constructs/egress-only-security-group";
-import { LatestSharedAmi } from "../constructs/latest-shared-ami";
-import { RollingLaunchTemplate } from "../constructs/rolling-launch-template";
+import { LatestSharedAmi, PinnedSharedAmi } from "../constructs/latest-shared-ami";
+import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constructs/rolling-auto-scaling-group";
+import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface WorkloadStackProps {
@@ -14,10 +19,15 @@ export interface WorkloadStackProps {
   readonly userDataTemplate?: string;
 }
 
-/** One workload account/region/environment: the newest shared AMI in a launch template. */
+type SharedAmi = LatestSharedAmi | PinnedSharedAmi;
+
+/** One workload account/region/environment: shared AMIs in launch templates and Auto Scaling groups. */
 export class WorkloadStack extends TerraformStack {
-  readonly ami: LatestSharedAmi;
-  readonly launchTemplate: RollingLaunchTemplate;
+  /** The rolling strategy's AMI, template and group (blue/green has one of each per colour). */
+  readonly ami?: SharedAmi;
+  readonly launchTemplate?: RollingLaunchTemplate;
+  readonly group?: RollingAutoScalingGroup;
+  readonly blueGreen?: BlueGreenFleet;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
@@ -30,8 +40,6 @@ export class WorkloadStack extends TerraformStack {
       defaultTags: { ...config.tags, ...workload.tags, ManagedBy: "cdktf", Stack: id, Environment: workload.environment },
     });
 
-    this.ami = new LatestSharedAmi(this, "Ami", { imageName: workload.image, ownerAccountId: config.shared.account_id });
-
     const securityGroupIds = workload.network.security_group_ids ?? [
       new EgressOnlySecurityGroup(this, "SecurityGroup", {
         vpcId: workload.network.vpc_id,
@@ -39,10 +47,7 @@ export class WorkloadStack extends TerraformStack {
         description: `Instances of ${workload.name}: no ingress, HTTPS out`,
       }).securityGroup.id,
     ];
-
-    this.launchTemplate = new RollingLaunchTemplate(this, "LaunchTemplate", {
-      namePrefix: workload.name,
-      imageId: this.ami.imageId,
+    const launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix"> = {
       instanceType: workload.instance_type,
       rootVolume: {
         deviceName: workload.root_volume.device_name,
@@ -53,12 +58,105 @@ export class WorkloadStack extends TerraformStack {
       securityGroupIds,
       userDataBase64: props.userDataTemplate && workload.user_data ? renderUserData(this, props.userDataTemplate, workload.user_data.variables) : undefined,
       tags: { Workload: workload.name, Image: workload.image },
-    });
+    };
+
+    if (workload.blue_green) {
+      this.blueGreen = this.blueGreenFleet(config, workload, launchTemplate);
+      return;
+    }
+
+    this.ami = sharedAmi(this, "Ami", config, workload, workload.ami);
+    this.launchTemplate = new RollingLaunchTemplate(this, "LaunchTemplate", { ...launchTemplate, namePrefix: workload.name, imageId: this.ami.imageId });
+    if (workload.auto_scaling.enabled) {
+      this.group = new RollingAutoScalingGroup(this, "AutoScalingGroup", {
+        ...groupProps(workload),
+        namePrefix: workload.name,
+        launchTemplate: this.launchTemplate,
+        minSize: workload.auto_scaling.min_size,
+        maxSize: workload.auto_scaling.max_size,
+        desiredCapacity: workload.auto_scaling.desired_capacity,
+        targetGroupArns: workload.auto_scaling.target_group_arns,
+      });
+    }
+    if (workload.publish_ami_parameter) {
+      new SsmParameter(this, "RunningAmi", {
+        name: amiParameterName(workload.image, workload.environment),
+        description: `AMI of image ${workload.image} that ${workload.name} runs; environments that follow ${workload.environment} read it`,
+        type: "String",
+        value: this.launchTemplate.launchTemplate.imageId,
+      });
+    }
 
     new TerraformOutput(this, "ami_id", { value: this.ami.imageId, description: "AMI the launch template runs" });
     new TerraformOutput(this, "ami_name", { value: this.ami.imageName });
     new TerraformOutput(this, "launch_template_id", { value: this.launchTemplate.id });
     new TerraformOutput(this, "launch_template_latest_version", { value: this.launchTemplate.latestVersion });
+    if (this.group) new TerraformOutput(this, "auto_scaling_group_name", { value: this.group.group.name });
+  }
+
+  private blueGreenFleet(config: Config, workload: WorkloadConfig, launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix">): BlueGreenFleet {
+    const settings = workload.blue_green!;
+    const colours = Object.fromEntries(
+      (["blue", "green"] as const).flatMap((colour) => {
+        const c = settings[colour];
+        if (!c) return [];
+        const ami = sharedAmi(this, `Ami-${colour}`, config, workload, c.ami);
+        new TerraformOutput(this, `${colour}_ami_id`, { value: ami.imageId });
+        return [[colour, { imageId: ami.imageId, serves: c.serves, minSize: c.min_size, maxSize: c.max_size }]];
+      }),
+    );
+    const fleet = new BlueGreenFleet(this, "BlueGreen", {
+      name: workload.name,
+      vpcId: workload.network.vpc_id,
+      port: settings.port,
+      healthCheckPath: settings.health_check_path,
+      colours,
+      launchTemplate,
+      group: groupProps(workload),
+    });
+    new TerraformOutput(this, "production_target_group_arn", { value: fleet.targetGroups.production.arn });
+    new TerraformOutput(this, "verification_target_group_arn", { value: fleet.targetGroups.verification.arn });
+    return fleet;
+  }
+}
+
+/** Group settings shared by the rolling group and both blue/green colours. */
+function groupProps(workload: WorkloadConfig): Omit<RollingAutoScalingGroupProps, "launchTemplate" | "namePrefix" | "minSize" | "maxSize"> {
+  const group = workload.auto_scaling;
+  const refresh = group.instance_refresh;
+  return {
+    launchTemplateVersion: group.launch_template_version,
+    subnetIds: group.subnet_ids ?? [],
+    healthCheckType: workload.blue_green ? "ELB" : group.health_check_type,
+    healthCheckGracePeriodSeconds: group.health_check_grace_period_seconds,
+    instanceRefresh: refresh.enabled
+      ? {
+          minHealthyPercentage: refresh.min_healthy_percentage,
+          maxHealthyPercentage: refresh.max_healthy_percentage,
+          instanceWarmupSeconds: refresh.instance_warmup_seconds,
+          checkpointPercentages: refresh.checkpoint_percentages,
+          checkpointDelaySeconds: refresh.checkpoint_delay_seconds,
+          autoRollback: refresh.auto_rollback,
+          skipMatching: refresh.skip_matching,
+        }
+      : undefined,
+    tags: { Workload: workload.name },
+  };
+}
+
+/** The AMI a workload (or colour) runs: the newest, a pinned one, or the one another environment runs. */
+function sharedAmi(scope: Construct, id: string, config: Config, workload: WorkloadConfig, source: AmiSourceConfig): SharedAmi {
+  const props = { imageName: workload.image, ownerAccountId: config.shared.account_id };
+  switch (source.source) {
+    case "latest":
+      return new LatestSharedAmi(scope, id, props);
+    case "pinned":
+      return new PinnedSharedAmi(scope, id, { ...props, imageId: source.image_id, origin: `${source.image_id} (pinned in the configuration)` });
+    case "environment": {
+      const name = amiParameterName(workload.image, source.environment);
+      const parameter = new DataAwsSsmParameter(scope, `${id}-${source.environment}`, { name });
+      return new PinnedSharedAmi(scope, id, { ...props, imageId: parameter.insecureValue, origin: `that ${source.environment} runs (SSM parameter ${name})` });
+    }
   }
 }
 

@@ -7,11 +7,11 @@ import { loadConfig } from "../../config/load";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
-import { createVpc, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { runOrThrow } from "../../tools/process";
 import { terraformEnv } from "../../tools/terraform-env";
 import { stackOutputs } from "../../tools/emulator/inspect";
-import { expectExit, launchTemplateState, realChanges, savedPlan, sleep } from "./helpers";
+import { changedAttributes, expectExit, launchTemplateState, realChanges, savedPlan, sleep } from "./helpers";
 
 // The project's promise, end to end: the real cdktf CLI, Terraform binary and AWS provider against
 // a local AWS emulator (moto). Each step builds on the one before.
@@ -44,7 +44,7 @@ beforeAll(async () => {
   ec2 = new EC2Client(emulator.clientConfig());
   dir = mkdtempSync(join(tmpdir(), "e2e-"));
   outdir = join(dir, "cdktf.out");
-  configPath = writeScenarioConfig({ dir, vpcId: await createVpc(ec2) });
+  configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
   env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
 });
 
@@ -88,15 +88,23 @@ describe("a new shared AMI rolls into the workload's launch template", () => {
     expect(realChanges(await savedPlan(outdir, STACK, env))).toEqual([]);
   });
 
-  step("d. after v2 is published, the plan is exactly one in-place launch template update, image_id v1 -> v2", async () => {
+  step("d. after v2 is published, the plan updates in place only what follows the AMI: image_id v1 -> v2", async () => {
     published.v2 = await publish(2);
     expectExit(await plan(), "success");
     const saved = await savedPlan(outdir, STACK, env);
     const changes = realChanges(saved);
-    expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ type: "aws_launch_template", change: { actions: ["update"] } });
-    expect(changes[0].change.before?.image_id).toBe(published.v1.imageId);
-    expect(changes[0].change.after?.image_id).toBe(published.v2.imageId);
+    // The one AMI change, and what follows from it: the group moves to the template's new version,
+    // and staging republishes the AMI it runs for production. Nothing is created, replaced or destroyed.
+    expect(changes.map((c) => [c.type, c.change.actions])).toEqual([
+      ["aws_autoscaling_group", ["update"]],
+      ["aws_launch_template", ["update"]],
+      ["aws_ssm_parameter", ["update"]],
+    ]);
+    const template = changes.find((c) => c.type === "aws_launch_template")!;
+    expect(template.change.before?.image_id).toBe(published.v1.imageId);
+    expect(template.change.after?.image_id).toBe(published.v2.imageId);
+    const group = changes.find((c) => c.type === "aws_autoscaling_group")!;
+    expect(changedAttributes(group)).toEqual(["launch_template"]);
     expect(saved.output_changes?.ami_id).toMatchObject({ actions: ["update"], before: published.v1.imageId, after: published.v2.imageId });
     expect(saved.output_changes?.ami_name).toMatchObject({ before: published.v1.name, after: published.v2.name });
   });
@@ -142,7 +150,7 @@ describe("a new shared AMI rolls into the workload's launch template", () => {
     const bucket = "golden-ami-e2e-state";
     await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
     const s3Dir = mkdtempSync(join(tmpdir(), "e2e-s3-"));
-    const s3Config = writeScenarioConfig({ dir: s3Dir, vpcId: await createVpc(ec2), state: { bucket, region: REGION } });
+    const s3Config = writeScenarioConfig({ dir: s3Dir, network: await createNetwork(ec2), instanceRefresh: false, state: { bucket, region: REGION } });
     // The emulator serves buckets by path, not by virtual host; only the test knows it.
     const s3Env = terraformEnv(
       emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: s3Config, TF_CLI_ARGS_init: `${env.TF_CLI_ARGS_init ?? ""} -backend-config=use_path_style=true` }),

@@ -8,7 +8,7 @@ export interface PlanJson {
   resource_changes?: {
     address: string;
     type: string;
-    change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+    change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
   }[];
   output_changes?: Record<string, { actions: string[]; before: unknown; after: unknown }>;
 }
@@ -17,6 +17,21 @@ export interface PlanJson {
 export async function savedPlan(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<PlanJson> {
   const { stdout } = await runOrThrow("terraform", ["show", "-json", "plan"], { cwd: join(outdir, "stacks", stack), env });
   return JSON.parse(stdout) as PlanJson;
+}
+
+export type ResourceChange = NonNullable<PlanJson["resource_changes"]>[number];
+
+/** Top-level attributes whose value differs before and after (unknown-after-apply counts as a change). */
+export function changedAttributes(change: ResourceChange): string[] {
+  const before = change.change.before ?? {};
+  const after = change.change.after ?? {};
+  const unknown = change.change.after_unknown ?? {};
+  const isUnknown = (key: string) => JSON.stringify(unknown[key] ?? false).includes("true");
+  // The provider's legacy SDK reads an unset string as null and plans it as ""; Terraform shows no change.
+  const canonical = (value: unknown) => JSON.stringify(value ?? "", (_, v: unknown) => (v === null ? "" : v));
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((key) => isUnknown(key) || canonical(before[key]) !== canonical(after[key]))
+    .sort();
 }
 
 /** Resource changes other than no-op and read. */

@@ -95,8 +95,14 @@ describe("WorkloadStack (example configuration)", () => {
     expect(custom).toHaveResourceWithProperties(LaunchTemplate, { vpc_security_group_ids: ["sg-0123456789abcdef0"] });
   });
 
-  it("outputs ami_id, ami_name, launch_template_id and launch_template_latest_version", () => {
-    expect(Object.keys(JSON.parse(staging).output)).toEqual(["ami_id", "ami_name", "launch_template_id", "launch_template_latest_version"]);
+  it("outputs ami_id, ami_name, launch_template_id, launch_template_latest_version and the group's name", () => {
+    expect(Object.keys(JSON.parse(staging).output).sort()).toEqual([
+      "ami_id",
+      "ami_name",
+      "auto_scaling_group_name",
+      "launch_template_id",
+      "launch_template_latest_version",
+    ]);
   });
 
   it("keeps local state, one file per stack, in the given directory", () => {

@@ -1,12 +1,22 @@
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { runOrThrow } from "../../tools/process";
 import { synthesize } from "../../tools/synth";
 import { terraformEnv } from "../../tools/terraform-env";
 
 // The real terraform binary and AWS provider (offline, from the provider mirror) on every stack of the example.
 jest.setTimeout(180_000);
+
+async function validate(cwd: string): Promise<void> {
+  const env = terraformEnv();
+  await runOrThrow("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd, env });
+  const { stdout } = await runOrThrow("terraform", ["validate", "-json", "-no-color"], { cwd, env });
+  const result = JSON.parse(stdout);
+  expect(result.diagnostics).toEqual([]);
+  expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+}
 
 describe("terraform validate on every stack of the example configuration", () => {
   const outdir = mkdtempSync(join(tmpdir(), "validate-"));
@@ -22,13 +32,25 @@ describe("terraform validate on every stack of the example configuration", () =>
     expect(stacks.sort()).toEqual(["shared", "web-production", "web-staging"]);
   });
 
-  it.each(["shared", "web-staging", "web-production"])("%s is valid Terraform", async (stack) => {
-    const cwd = join(outdir, "stacks", stack);
-    const env = terraformEnv();
-    await runOrThrow("terraform", ["init", "-backend=false", "-input=false", "-no-color"], { cwd, env });
-    const { stdout } = await runOrThrow("terraform", ["validate", "-json", "-no-color"], { cwd, env });
-    const result = JSON.parse(stdout);
-    expect(result.diagnostics).toEqual([]);
-    expect(result).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+  it.each(["shared", "web-staging", "web-production"])("%s is valid Terraform", (stack) => validate(join(outdir, "stacks", stack)));
+});
+
+describe("terraform validate on a blue/green workload with both colours", () => {
+  it("is valid Terraform", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "validate-bg-"));
+    const configPath = writeScenarioConfig({
+      dir,
+      edit: (document) =>
+        document.setIn(
+          ["workloads", 1, "blue_green"],
+          document.createNode({
+            blue: { ami: { source: "pinned", image_id: "ami-0123456789abcdef0" }, serves: ["production"], min_size: 2, max_size: 4 },
+            green: { ami: { source: "latest" }, serves: ["verification"], min_size: 1, max_size: 1 },
+          }),
+        ),
+    });
+    const synth = await synthesize({ outdir: join(dir, "out"), configPath });
+    expect(synth.stderr).toBe("");
+    await validate(join(dir, "out", "stacks", "web-production"));
   });
 });

@@ -1,0 +1,102 @@
+import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { Construct } from "constructs";
+
+export interface ImageBuilderNotificationsProps {
+  /** Names the topic, rule and chat configuration. */
+  readonly name: string;
+  readonly accountId: string;
+  readonly partition: DataAwsPartition;
+  /** Image states that notify. @default ["AVAILABLE", "FAILED"] */
+  readonly states?: ReadonlyArray<string>;
+  /** Deliver to a Slack channel through AWS Chatbot. @default - SNS only */
+  readonly slack?: { readonly workspaceId: string; readonly channelId: string };
+}
+
+/**
+ * SEEDS §5: nobody watches a console. Image Builder reports to an encrypted SNS topic (set on the
+ * infrastructure configuration), and an EventBridge rule forwards image state changes to it.
+ */
+export class ImageBuilderNotifications extends Construct {
+  readonly key: KmsKey;
+  readonly topic: SnsTopic;
+  readonly rule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: ImageBuilderNotificationsProps) {
+    super(scope, id);
+    const partition = props.partition.partition;
+    const root = `arn:${partition}:iam::${props.accountId}:root`;
+    const imageBuilderRole = `arn:${partition}:iam::${props.accountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`;
+    // The AWS-managed SNS key cannot be granted to other services: publishers need a key of ours.
+    this.key = new KmsKey(this, "Key", {
+      description: `Encrypts the ${props.name} notification topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
+          {
+            Sid: "PublishersEncrypt",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com", AWS: imageBuilderRole },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+          },
+        ],
+      }),
+    });
+    this.topic = new SnsTopic(this, "Topic", { name: props.name, kmsMasterKeyId: this.key.arn });
+    const states = props.states ?? ["AVAILABLE", "FAILED"];
+    this.rule = new CloudwatchEventRule(this, "ImageStateChange", {
+      name: `${props.name}-image-state`,
+      description: `Image Builder images that become ${states.join(" or ").toLowerCase()}`,
+      eventPattern: JSON.stringify({
+        source: ["aws.imagebuilder"],
+        "detail-type": ["EC2 Image Builder Image State Change"],
+        detail: { state: { status: states } },
+      }),
+    });
+    new CloudwatchEventTarget(this, "ToTopic", { rule: this.rule.name, arn: this.topic.arn });
+    new SnsTopicPolicy(this, "TopicPolicy", {
+      arn: this.topic.arn,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "EventBridgePublishes",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: this.topic.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": this.rule.arn } },
+          },
+          { Sid: "ImageBuilderPublishes", Effect: "Allow", Principal: { AWS: imageBuilderRole }, Action: "sns:Publish", Resource: this.topic.arn },
+        ],
+      }),
+    });
+    if (props.slack) {
+      const role = new IamRole(this, "ChatbotRole", {
+        name: `${props.name}-chatbot`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "chatbot.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
+      new ChatbotSlackChannelConfiguration(this, "Slack", {
+        configurationName: props.name,
+        iamRoleArn: role.arn,
+        slackTeamId: props.slack.workspaceId,
+        slackChannelId: props.slack.channelId,
+        snsTopicArns: [this.topic.arn],
+        guardrailPolicyArns: [`arn:${partition}:iam::aws:policy/ReadOnlyAccess`],
+      });
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { RollingLaunchTemplate } from "./rolling-launch-template";
+
+export interface InstanceRefreshProps {
+  /** @default 90 */
+  readonly minHealthyPercentage?: number;
+  /** @default 100 */
+  readonly maxHealthyPercentage?: number;
+  /** @default 300 */
+  readonly instanceWarmupSeconds?: number;
+  /** Ascending, ending at 100. @default - none */
+  readonly checkpointPercentages?: ReadonlyArray<number>;
+  /** @default 3600 */
+  readonly checkpointDelaySeconds?: number;
+  /** @default true */
+  readonly autoRollback?: boolean;
+  /** @default true - instances already on the new version are kept */
+  readonly skipMatching?: boolean;
+}
+
+export interface RollingAutoScalingGroupProps {
+  /** AWS appends a unique suffix. */
+  readonly namePrefix: string;
+  readonly launchTemplate: RollingLaunchTemplate;
+  /**
+   * "latest" follows the template's latest_version, so each new version changes the group and starts
+   * a refresh; "$Latest" and "$Default" never change the group. @default "latest"
+   */
+  readonly launchTemplateVersion?: "latest" | "$Latest" | "$Default";
+  readonly subnetIds: ReadonlyArray<string>;
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Only at creation; afterwards scaling owns it. @default - minSize */
+  readonly desiredCapacity?: number;
+  /** @default - none */
+  readonly targetGroupArns?: ReadonlyArray<string>;
+  /** @default "EC2" */
+  readonly healthCheckType?: "EC2" | "ELB";
+  /** @default 300 */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /** Rolling instance refresh on every new launch template version. @default - no refresh */
+  readonly instanceRefresh?: InstanceRefreshProps;
+  /** Propagated to instances. @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+/** An Auto Scaling group that rolls onto every new version of its launch template. */
+export class RollingAutoScalingGroup extends Construct {
+  readonly group: AutoscalingGroup;
+
+  constructor(scope: Construct, id: string, props: RollingAutoScalingGroupProps) {
+    super(scope, id);
+    const version = props.launchTemplateVersion ?? "latest";
+    const refresh = props.instanceRefresh;
+    this.group = new AutoscalingGroup(this, "Resource", {
+      namePrefix: `${props.namePrefix}-`,
+      vpcZoneIdentifier: [...props.subnetIds],
+      minSize: props.minSize,
+      maxSize: props.maxSize,
+      desiredCapacity: props.desiredCapacity,
+      launchTemplate: {
+        id: props.launchTemplate.id,
+        version: version === "latest" ? Token.asString(props.launchTemplate.latestVersion) : version,
+      },
+      targetGroupArns: [...(props.targetGroupArns ?? [])],
+      healthCheckType: props.healthCheckType ?? "EC2",
+      healthCheckGracePeriod: props.healthCheckGracePeriodSeconds ?? 300,
+      instanceRefresh: refresh && {
+        strategy: "Rolling",
+        preferences: {
+          minHealthyPercentage: refresh.minHealthyPercentage ?? 90,
+          maxHealthyPercentage: refresh.maxHealthyPercentage ?? 100,
+          instanceWarmup: String(refresh.instanceWarmupSeconds ?? 300),
+          checkpointPercentages: refresh.checkpointPercentages?.length ? [...refresh.checkpointPercentages] : undefined,
+          checkpointDelay: refresh.checkpointPercentages?.length ? String(refresh.checkpointDelaySeconds ?? 3600) : undefined,
+          autoRollback: refresh.autoRollback ?? true,
+          skipMatching: refresh.skipMatching ?? true,
+        },
+      },
+      tag: Object.entries({ Name: props.namePrefix, ...props.tags }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      // Scaling policies and people move the desired capacity; that is not drift to undo.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+  }
+}
