@@ -15,10 +15,15 @@ function autoScalingProblems(workload: WorkloadConfig, path: string): Problem[] 
   const group = workload.auto_scaling;
   if (!group.enabled) return [];
   const problems: Problem[] = [];
-  if (!group.subnet_ids) problems.push({ path: `${path}.subnet_ids`, message: "got nothing, expected the subnets of the Auto Scaling group (or auto_scaling.enabled: false)" });
-  if (group.min_size > group.max_size) problems.push({ path: `${path}.min_size`, message: `got ${group.min_size}, expected at most max_size (${group.max_size})` });
+  if (!group.subnet_ids)
+    problems.push({ path: `${path}.subnet_ids`, message: "got nothing, expected the subnets of the Auto Scaling group (or auto_scaling.enabled: false)" });
+  if (group.min_size > group.max_size)
+    problems.push({ path: `${path}.min_size`, message: `got ${group.min_size}, expected at most max_size (${group.max_size})` });
   if (group.desired_capacity !== undefined && (group.desired_capacity < group.min_size || group.desired_capacity > group.max_size)) {
-    problems.push({ path: `${path}.desired_capacity`, message: `got ${group.desired_capacity}, expected between min_size ${group.min_size} and max_size ${group.max_size}` });
+    problems.push({
+      path: `${path}.desired_capacity`,
+      message: `got ${group.desired_capacity}, expected between min_size ${group.min_size} and max_size ${group.max_size}`,
+    });
   }
   if (group.health_check_type === "ELB" && group.target_group_arns.length === 0 && !workload.blue_green) {
     problems.push({ path: `${path}.health_check_type`, message: 'got "ELB", expected target_group_arns (or blue_green) for the load balancer to check' });
@@ -69,7 +74,12 @@ function promotionProblems(config: Config, workload: WorkloadConfig, path: strin
     if (ami.source !== "environment") return [];
     const leader = config.workloads.find((w) => w.image === workload.image && w.environment === ami.environment && w.name !== workload.name);
     if (!leader) {
-      return [{ path: `${amiPath}.environment`, message: `got ${showValue(ami.environment)}, expected the environment of another workload running image "${workload.image}"` }];
+      return [
+        {
+          path: `${amiPath}.environment`,
+          message: `got ${showValue(ami.environment)}, expected the environment of another workload running image "${workload.image}"`,
+        },
+      ];
     }
     if (leader.account_id !== workload.account_id || leader.region !== workload.region) {
       return [
@@ -80,7 +90,12 @@ function promotionProblems(config: Config, workload: WorkloadConfig, path: strin
       ];
     }
     if (!leader.publish_ami_parameter || leader.blue_green) {
-      return [{ path: `${amiPath}.environment`, message: `got ${showValue(ami.environment)}, but workload "${leader.name}" does not publish the AMI it runs (publish_ami_parameter, rolling strategy)` }];
+      return [
+        {
+          path: `${amiPath}.environment`,
+          message: `got ${showValue(ami.environment)}, but workload "${leader.name}" does not publish the AMI it runs (publish_ami_parameter, rolling strategy)`,
+        },
+      ];
     }
     return [];
   });
@@ -90,7 +105,8 @@ function blueGreenProblems(workload: WorkloadConfig, path: string): Problem[] {
   const blueGreen = workload.blue_green;
   if (!blueGreen) return [];
   const problems: Problem[] = [];
-  if (!workload.auto_scaling.enabled) problems.push({ path: `${path}.auto_scaling.enabled`, message: "got false, expected true: blue/green runs two Auto Scaling groups" });
+  if (!workload.auto_scaling.enabled)
+    problems.push({ path: `${path}.auto_scaling.enabled`, message: "got false, expected true: blue/green runs two Auto Scaling groups" });
   for (const colour of ["blue", "green"] as const) {
     const group = blueGreen[colour];
     if (group && group.min_size > group.max_size) {

@@ -155,10 +155,12 @@ export const AutoScalingSchema = z.strictObject({
   subnet_ids: z.array(subnetId).min(1).optional(),
   min_size: z.number().int().min(0).default(1),
   max_size: z.number().int().min(0).default(2),
-  /** @default - min_size at creation; afterwards owned by scaling, never a diff */
+  /** Set: the configuration owns it. Left out: min_size at creation, then owned by scaling, never a diff. */
   desired_capacity: z.number().int().min(0).optional(),
   /** Target groups of load balancers managed elsewhere. @default - none */
-  target_group_arns: z.array(matches(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/, "a target group ARN")).default([]),
+  target_group_arns: z
+    .array(matches(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/, "a target group ARN"))
+    .default([]),
   health_check_type: z.enum(["EC2", "ELB"]).default("EC2"),
   health_check_grace_period_seconds: z.number().int().min(0).default(300),
   /** "latest" follows the launch template's latest_version; "$Latest"/"$Default" never start a refresh. */
@@ -241,7 +243,10 @@ export const NotificationsSchema = z.strictObject({
     })
     .optional(),
   /** Image states that notify. */
-  states: z.array(z.enum(["AVAILABLE", "FAILED", "CANCELLED"])).min(1).default(["AVAILABLE", "FAILED"]),
+  states: z
+    .array(z.enum(["AVAILABLE", "FAILED", "CANCELLED"]))
+    .min(1)
+    .default(["AVAILABLE", "FAILED"]),
 });
 
 export const ConfigSchema = z.strictObject({

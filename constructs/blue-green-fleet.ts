@@ -69,6 +69,8 @@ export class BlueGreenFleet extends Construct {
         launchTemplate,
         minSize: settings.minSize,
         maxSize: settings.maxSize,
+        // A colour is sized by the reviewed steps (scale blue to zero), not by scaling policies.
+        desiredCapacity: settings.minSize,
         targetGroupArns: settings.serves.map((traffic) => this.targetGroups[traffic].arn),
         tags: { ...props.group.tags, Colour: colour },
       });

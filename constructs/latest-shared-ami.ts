@@ -17,7 +17,12 @@ abstract class SharedAmiLookup extends Construct {
   readonly candidates: DataAwsAmiIds;
   readonly ami: DataAwsAmi;
 
-  protected constructor(scope: Construct, id: string, props: SharedAmiProps, extra: { filter: DataAwsAmiIdsFilter[]; includeDeprecated: boolean; whenNone: (lookedFor: string) => string }) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: SharedAmiProps,
+    extra: { filter: DataAwsAmiIdsFilter[]; includeDeprecated: boolean; whenNone: (lookedFor: string) => string },
+  ) {
     super(scope, id);
     const lookedFor = `AMIs owned by ${props.ownerAccountId} named "${amiNameTemplate(props.imageName)}" (filter "${amiNameFilter(props.imageName)}", regex ${amiNameRegex(props.imageName)})`;
     // aws_ami fails on an empty result with a generic error; aws_ami_ids lets us say what is wrong.

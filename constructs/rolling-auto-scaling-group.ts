@@ -32,7 +32,10 @@ export interface RollingAutoScalingGroupProps {
   readonly subnetIds: ReadonlyArray<string>;
   readonly minSize: number;
   readonly maxSize: number;
-  /** Only at creation; afterwards scaling owns it. @default - minSize */
+  /**
+   * Set it and the configuration owns the desired capacity; leave it out and scaling owns it (changes
+   * by scaling are never a diff). @default - minSize at creation, then scaling's
+   */
   readonly desiredCapacity?: number;
   /** @default - none */
   readonly targetGroupArns?: ReadonlyArray<string>;
@@ -80,8 +83,9 @@ export class RollingAutoScalingGroup extends Construct {
         },
       },
       tag: Object.entries({ Name: props.namePrefix, ...props.tags }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-      // Scaling policies and people move the desired capacity; that is not drift to undo.
-      lifecycle: { ignoreChanges: ["desired_capacity"] },
+      // Left to scaling, the desired capacity moves on its own; that is not drift to undo. (Owned by the
+      // configuration, it must not be ignored: after a size change the provider waits for the planned value.)
+      lifecycle: props.desiredCapacity === undefined ? { ignoreChanges: ["desired_capacity"] } : undefined,
     });
   }
 }

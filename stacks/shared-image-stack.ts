@@ -43,7 +43,10 @@ export class SharedImageStack extends TerraformStack {
     });
 
     this.pipelines = new Map(
-      config.images.map((image) => [image.name, new GoldenImagePipeline(this, `Image-${image.name}`, pipelineProps(image, props, buildProfile, partition, this.notifications.topic.arn))]),
+      config.images.map((image) => [
+        image.name,
+        new GoldenImagePipeline(this, `Image-${image.name}`, pipelineProps(image, props, buildProfile, partition, this.notifications.topic.arn)),
+      ]),
     );
     for (const [name, image] of this.pipelines) {
       new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });
@@ -52,7 +55,13 @@ export class SharedImageStack extends TerraformStack {
   }
 }
 
-function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile: ImageBuilderInstanceProfile, partition: DataAwsPartition, snsTopicArn: string) {
+function pipelineProps(
+  image: ImageConfig,
+  props: SharedImageStackProps,
+  profile: ImageBuilderInstanceProfile,
+  partition: DataAwsPartition,
+  snsTopicArn: string,
+) {
   const { config, components } = props;
   const permissions = image.distribution.launch_permissions;
   return {

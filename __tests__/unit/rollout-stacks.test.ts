@@ -52,9 +52,14 @@ describe("Auto Scaling group (rolling)", () => {
     });
   });
 
-  it("ignores desired capacity, which scaling owns", () => {
+  it("ignores desired capacity, which scaling owns, unless the configuration sets it", () => {
     const [group] = resourcesOf(staging, "aws_autoscaling_group");
     expect(group.lifecycle).toEqual({ ignore_changes: ["desired_capacity"] });
+    const raw: RawConfig = exampleRaw();
+    raw.workloads[0].auto_scaling.desired_capacity = 2;
+    const [owned] = resourcesOf(synthAll(raw)["web-staging"], "aws_autoscaling_group");
+    expect(owned).toMatchObject({ desired_capacity: 2 });
+    expect(owned.lifecycle).toBeUndefined();
   });
 
   it("has no group, and no refresh block, where the configuration says so", () => {
@@ -137,6 +142,12 @@ describe("blue/green", () => {
     expect(blue?.target_group_arns).toEqual([arnOf("-prod")]);
     expect(green?.target_group_arns).toEqual([arnOf("-verify")]);
     expect(both).toHaveResourceWithProperties(AutoscalingGroup, { health_check_type: "ELB" });
+  });
+
+  it("sizes each colour by its configuration (desired = min), so scaling blue to zero is one reviewed change", () => {
+    const blue = Object.values(groups).find((g) => g.min_size === 2) as unknown as Record<string, unknown>;
+    expect(blue).toMatchObject({ desired_capacity: 2 });
+    expect(blue.lifecycle).toBeUndefined();
   });
 
   it("leaves a colour out entirely when it is not configured", () => {

@@ -1,0 +1,211 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Document } from "yaml";
+import { loadConfig } from "../../config/load";
+import { cdktfStackCommand } from "../../tools/cdktf-cli";
+import { Emulator } from "../../tools/emulator/emulator";
+import { stackOutputs } from "../../tools/emulator/inspect";
+import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
+import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { terraformEnv } from "../../tools/terraform-env";
+import { changedAttributes, expectExit, realChanges, savedPlan, sleep } from "./helpers";
+
+// Staged promotion and blue/green on the emulator, with the real cdktf CLI, Terraform and provider.
+// The emulator has no instance refresh API (StartInstanceRefresh): a refresh starts when apply
+// changes a group's launch template version, so those groups are only planned, never applied, with
+// the refresh on; the plan shows the refresh settings and the version change it would roll out.
+jest.setTimeout(300_000);
+
+const SHARED_ACCOUNT = "111122223333";
+const REGION = "ap-northeast-1";
+
+let emulator: Emulator;
+let ec2: EC2Client;
+let network: EmulatedNetwork;
+let dir: string;
+let outdir: string;
+let env: NodeJS.ProcessEnv;
+let configPath: string;
+const ami: Record<string, PublishedAmi> = {};
+let failed = false;
+
+function step(name: string, body: () => Promise<void>): void {
+  it(name, () =>
+    body().catch((error: unknown) => {
+      failed = true;
+      throw emulator.annotate(error);
+    }),
+  );
+}
+
+/** Writes the scenario configuration: staging without refresh (applied), production with it (planned), and a blue/green workload. */
+function configure(blueGreen: Record<string, unknown>): void {
+  configPath = writeScenarioConfig({
+    dir,
+    network,
+    edit: (document: Document) => {
+      document.setIn(["workloads", 0, "auto_scaling", "instance_refresh", "enabled"], false);
+      const workloads = document.get("workloads") as { items: unknown[] };
+      workloads.items.push(
+        document.createNode({
+          name: "web-bg",
+          environment: "bluegreen",
+          account_id: "444455556666",
+          region: REGION,
+          image: "sample",
+          publish_ami_parameter: false,
+          network: { vpc_id: network.vpcId },
+          auto_scaling: { subnet_ids: network.subnetIds, instance_refresh: { enabled: false } },
+          blue_green: blueGreen,
+        }),
+      );
+    },
+  });
+}
+
+async function publish(buildVersion: number): Promise<PublishedAmi> {
+  await sleep(1100);
+  const { config } = loadConfig(configPath);
+  return publishAmi(ec2, config, config.images[0], { buildVersion });
+}
+
+const plan = (stack: string) => cdktfStackCommand("plan", stack, outdir, { env });
+const deploy = (stack: string) => cdktfStackCommand("deploy", stack, outdir, { env });
+const imageOf = async (stack: string) => (await stackOutputs(outdir, stack, env)).ami_id;
+
+beforeAll(async () => {
+  emulator = await Emulator.start({ accountId: SHARED_ACCOUNT, region: REGION });
+  ec2 = new EC2Client(emulator.clientConfig());
+  network = await createNetwork(ec2);
+  dir = mkdtempSync(join(tmpdir(), "e2e-rollout-"));
+  outdir = join(dir, "cdktf.out");
+  configure({});
+  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+  if (emulator && !failed) emulator.discardLog();
+});
+
+describe("staged promotion: production runs only what staging has run", () => {
+  step("staging and production start on v1", async () => {
+    ami.v1 = await publish(1);
+    expectExit(await deploy("web-staging"), "success");
+    expectExit(await deploy("web-production"), "success");
+    expect(await imageOf("web-staging")).toBe(ami.v1.imageId);
+    expect(await imageOf("web-production")).toBe(ami.v1.imageId);
+  });
+
+  step("v2 is published: staging's plan moves to it, production's plan has no changes", async () => {
+    ami.v2 = await publish(2);
+    expect(expectExit(await plan("web-production"), "success")).toContain("No changes.");
+    expectExit(await plan("web-staging"), "success");
+    const template = realChanges(await savedPlan(outdir, "web-staging", env)).find((c) => c.type === "aws_launch_template");
+    expect(template?.change.after?.image_id).toBe(ami.v2.imageId);
+  });
+
+  step("staging applies v2; production still runs v1 until promoted, and its plan now shows the promotion", async () => {
+    expectExit(await deploy("web-staging"), "success");
+    expect(await imageOf("web-staging")).toBe(ami.v2.imageId);
+    expect(await imageOf("web-production")).toBe(ami.v1.imageId);
+    expectExit(await plan("web-production"), "success");
+    const changes = realChanges(await savedPlan(outdir, "web-production", env));
+    expect(changes.map((c) => [c.type, c.change.actions])).toEqual([
+      ["aws_autoscaling_group", ["update"]],
+      ["aws_launch_template", ["update"]],
+    ]);
+    const template = changes.find((c) => c.type === "aws_launch_template")!;
+    expect([template.change.before?.image_id, template.change.after?.image_id]).toEqual([ami.v1.imageId, ami.v2.imageId]);
+  });
+
+  step("the production group's plan: launch template version moves, with the instance refresh that would roll it (plan only)", async () => {
+    const group = realChanges(await savedPlan(outdir, "web-production", env)).find((c) => c.type === "aws_autoscaling_group")!;
+    expect(changedAttributes(group)).toEqual(["launch_template"]);
+    expect(group.change.after_unknown?.launch_template).toEqual([{ version: true }]);
+    expect(group.change.after?.instance_refresh).toEqual([
+      {
+        strategy: "Rolling",
+        triggers: [],
+        preferences: [
+          expect.objectContaining({
+            min_healthy_percentage: 90,
+            checkpoint_percentages: [25, 50, 100],
+            checkpoint_delay: "900",
+            auto_rollback: true,
+            skip_matching: true,
+          }),
+        ],
+      },
+    ]);
+  });
+});
+
+describe("blue/green: each of the four steps is one configuration change and plans only that change", () => {
+  const blue = (serves: string[], size = 1) => ({ ami: { source: "pinned", image_id: ami.v1.imageId }, serves, min_size: size, max_size: size });
+  const green = (serves: string[]) => ({ ami: { source: "latest" }, serves, min_size: 1, max_size: 1 });
+
+  /** Plans the configuration, checks the changes, applies. */
+  async function change(blueGreen: Record<string, unknown>, expected: [string, string[]][]) {
+    configure(blueGreen);
+    expectExit(await plan("web-bg"), "success");
+    const changes = realChanges(await savedPlan(outdir, "web-bg", env));
+    expect(changes.map((c) => [c.type, c.change.actions])).toEqual(expected);
+    expectExit(await deploy("web-bg"), "success");
+    expect(expectExit(await plan("web-bg"), "success")).toContain("No changes.");
+    return changes;
+  }
+
+  const groupOf = async (colour: string) => {
+    const outputs = await stackOutputs(outdir, "web-bg", env);
+    return { ami: outputs[`${colour}_ami_id`], production: outputs.production_target_group_arn, verification: outputs.verification_target_group_arn };
+  };
+
+  step("before: blue runs v1 (pinned) behind production", async () => {
+    const created = await change({ blue: blue(["production"]) }, [
+      ["aws_autoscaling_group", ["create"]],
+      ["aws_launch_template", ["create"]],
+      ["aws_lb_target_group", ["create"]],
+      ["aws_lb_target_group", ["create"]],
+      ["aws_security_group", ["create"]],
+    ]);
+    expect(created).toHaveLength(5);
+    expect((await groupOf("blue")).ami).toBe(ami.v1.imageId);
+  });
+
+  step("1. start green on the newest AMI behind verification: green's template and group are created, nothing else", async () => {
+    const changes = await change({ blue: blue(["production"]), green: green(["verification"]) }, [
+      ["aws_autoscaling_group", ["create"]],
+      ["aws_launch_template", ["create"]],
+    ]);
+    expect(changes.every((c) => c.address.includes("green"))).toBe(true);
+    const state = await groupOf("green");
+    expect(state.ami).toBe(ami.v2.imageId);
+    const [template] = changes.filter((c) => c.type === "aws_launch_template");
+    expect(template.change.after?.image_id).toBe(ami.v2.imageId);
+  });
+
+  step("2. attach green to production: one in-place update of green's target groups", async () => {
+    const [group] = await change({ blue: blue(["production"]), green: green(["verification", "production"]) }, [["aws_autoscaling_group", ["update"]]]);
+    expect(group.address).toContain("green");
+    expect(changedAttributes(group)).toEqual(["target_group_arns"]);
+    const { production, verification } = await groupOf("green");
+    expect(group.change.after?.target_group_arns).toEqual(expect.arrayContaining([production, verification]));
+  });
+
+  step("3. detach blue from production: one in-place update of blue's target groups (reverse it to roll back)", async () => {
+    const [group] = await change({ blue: blue([]), green: green(["verification", "production"]) }, [["aws_autoscaling_group", ["update"]]]);
+    expect(group.address).toContain("blue");
+    expect(changedAttributes(group)).toEqual(["target_group_arns"]);
+    expect(group.change.after?.target_group_arns).toEqual([]);
+  });
+
+  step("4. scale blue to zero: one in-place update of blue's size", async () => {
+    const [group] = await change({ blue: blue([], 0), green: green(["verification", "production"]) }, [["aws_autoscaling_group", ["update"]]]);
+    expect(group.address).toContain("blue");
+    expect(changedAttributes(group)).toEqual(["desired_capacity", "max_size", "min_size"]);
+    expect(group.change.after).toMatchObject({ min_size: 0, max_size: 0, desired_capacity: 0 });
+  });
+});
