@@ -1,6 +1,6 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
@@ -107,6 +107,11 @@ describe("a new shared AMI rolls into the workload's launch template", () => {
     expect(changedAttributes(group)).toEqual(["launch_template"]);
     expect(saved.output_changes?.ami_id).toMatchObject({ actions: ["update"], before: published.v1.imageId, after: published.v2.imageId });
     expect(saved.output_changes?.ami_name).toMatchObject({ before: published.v1.name, after: published.v2.name });
+    // The pull-request comment of this very plan calls the AMI update out.
+    writeFileSync(join(outdir, "stacks", STACK, "plan.json"), JSON.stringify(saved));
+    const report = await runOrThrow(process.execPath, ["--import", "tsx", "tools/plan-report/cli.ts", "--outdir", outdir], { cwd: join(__dirname, "../..") });
+    expect(report.stdout).toContain("**1 launch template moves to a new AMI**");
+    expect(report.stdout).toContain(`| \`${published.v1.imageId}\` \`${published.v1.name}\` | \`${published.v2.imageId}\` \`${published.v2.name}\` |`);
   });
 
   step("e. cdktf apply makes version 2 on v2 the latest and default; the next plan has no changes", async () => {

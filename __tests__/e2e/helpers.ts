@@ -1,6 +1,7 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { join } from "node:path";
 import { plainOutput } from "../../tools/cdktf-cli";
+import { changedAttributes as attributeChanges } from "../../tools/plan-report/summarize";
 import { launchTemplateVersions } from "../../tools/emulator/inspect";
 import { runOrThrow } from "../../tools/process";
 
@@ -21,17 +22,9 @@ export async function savedPlan(outdir: string, stack: string, env: NodeJS.Proce
 
 export type ResourceChange = NonNullable<PlanJson["resource_changes"]>[number];
 
-/** Top-level attributes whose value differs before and after (unknown-after-apply counts as a change). */
+/** Names of the top-level attributes that change, as the plan report shows them. */
 export function changedAttributes(change: ResourceChange): string[] {
-  const before = change.change.before ?? {};
-  const after = change.change.after ?? {};
-  const unknown = change.change.after_unknown ?? {};
-  const isUnknown = (key: string) => JSON.stringify(unknown[key] ?? false).includes("true");
-  // The provider's legacy SDK reads an unset string as null and plans it as ""; Terraform shows no change.
-  const canonical = (value: unknown) => JSON.stringify(value ?? "", (_, v: unknown) => (v === null ? "" : v));
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
-    .filter((key) => isUnknown(key) || canonical(before[key]) !== canonical(after[key]))
-    .sort();
+  return attributeChanges(change.change).map((a) => a.name);
 }
 
 /** Resource changes other than no-op and read. */
