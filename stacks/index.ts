@@ -1,4 +1,5 @@
-import { App } from "cdktf";
+import { App, Aspects } from "cdktf";
+import { PolicyAspect } from "../constructs/policy/policy-aspect";
 import type { LoadedConfig } from "../config/load";
 import { SharedImageStack } from "./shared-image-stack";
 import { StateLocation } from "./stack-foundation";
@@ -21,5 +22,7 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
   const workloads = config.workloads.map(
     (workload) => new WorkloadStack(app, workload.name, { config, workload, state, userDataTemplate: loaded.userDataTemplates.get(workload.name) }),
   );
+  // The project's policy rules run on every stack at synth; a violation is an error naming the resource.
+  for (const stack of [shared, ...workloads]) Aspects.of(stack).add(new PolicyAspect());
   return { shared, workloads };
 }
