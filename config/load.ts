@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { checkComponentDocument, ComponentDocument } from "./component-document";
 import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
+import { encryptionAndLifecycleProblems } from "./encryption-rules";
 import { rolloutProblems } from "./rollout-rules";
 import { checkRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath } from "./recipe-lock";
 import { Config, ConfigSchema } from "./schema";
@@ -58,7 +59,13 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
   const config = parsed.data;
   const componentsDir = options.componentsDir ?? COMPONENTS_DIR;
 
-  const problems: Problem[] = [...uniqueNames(config), ...publicLaunchPermissions(config), ...unknownImages(config), ...rolloutProblems(config)];
+  const problems: Problem[] = [
+    ...uniqueNames(config),
+    ...publicLaunchPermissions(config),
+    ...unknownImages(config),
+    ...rolloutProblems(config),
+    ...encryptionAndLifecycleProblems(config),
+  ];
   const components = readComponents(config, componentsDir, problems);
   const userDataTemplates = readUserDataTemplates(config, dirname(configPath), problems);
   const fingerprints = config.images.map((image) => recipeFingerprint(image, (file) => components.get(file)?.text ?? ""));

@@ -83,6 +83,17 @@ export const NetworkSchema = z.strictObject({
     .optional(),
 });
 
+/** Image Builder lifecycle policy of an image's AMIs: deprecate, then delete older ones. */
+export const LifecycleSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** AMIs beyond the newest N are deprecated (still launchable, hidden from "latest" lookups). */
+  deprecate_beyond_newest: z.number().int().min(1).max(1000).default(3),
+  /** AMIs beyond the newest N are deleted with their snapshots. */
+  delete_beyond_newest: z.number().int().min(1).max(1000).default(10),
+  /** Never touch an AMI launched this recently (a pinned production AMI stays). */
+  keep_if_launched_within_days: z.number().int().min(1).max(365).default(30),
+});
+
 export const ImageSchema = z.strictObject({
   name: z
     .string()
@@ -114,6 +125,7 @@ export const ImageSchema = z.strictObject({
     })
     .prefault({}),
   distribution: DistributionSchema.prefault({}),
+  lifecycle: LifecycleSchema.prefault({}),
 });
 
 const amiId = matches(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0123456789abcdef0");
@@ -261,6 +273,20 @@ export const ConfigSchema = z.strictObject({
   /** @default - local state, one file per stack */
   state: StateSchema.optional(),
   tags: tags.default({}),
+  /**
+   * A customer-managed key in the shared account for every AMI (recipe volumes and distributed
+   * copies), usable by the organization's accounts. @default - AWS-managed EBS encryption
+   */
+  ami_encryption: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Alias of the key in every distribution region; workloads find the key by it. */
+      key_alias: z
+        .string()
+        .regex(/^[a-zA-Z0-9/_-]{1,200}$/, { message: "expected a KMS alias name without the alias/ prefix" })
+        .default("golden-ami"),
+    })
+    .prefault({}),
   /** Image Builder notifications from the shared account. @default - an encrypted SNS topic, available and failed images */
   notifications: NotificationsSchema.prefault({}),
   images: z.array(ImageSchema).min(1),
@@ -272,6 +298,7 @@ export type ImageConfig = z.infer<typeof ImageSchema>;
 export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 export type BlockDeviceConfig = z.infer<typeof BlockDeviceSchema>;
 export type StateConfig = z.infer<typeof StateSchema>;
+export type LifecycleConfig = z.infer<typeof LifecycleSchema>;
 export type AmiSourceConfig = z.infer<typeof AmiSourceSchema>;
 export type AutoScalingConfig = z.infer<typeof AutoScalingSchema>;
 export type BlueGreenConfig = z.infer<typeof BlueGreenSchema>;

@@ -84,8 +84,10 @@ export interface GoldenImagePipelineProps {
   readonly launchPermissions: LaunchPermissions;
   /** Tags on every distributed AMI (provenance and configured tags). */
   readonly amiTags: Readonly<Record<string, string>>;
-  /** @default - AWS-managed EBS encryption */
+  /** Key of the recipe's volumes and, unless distributionKmsKeyIds names another, of the AMIs. @default - AWS-managed EBS encryption */
   readonly amiKmsKeyId?: string;
+  /** Key of the distributed AMI per region (KMS keys are regional). @default - amiKmsKeyId */
+  readonly distributionKmsKeyIds?: Readonly<Record<string, string>>;
   /** @default - no notifications */
   readonly snsTopicArn?: string;
   /** @default - no tags */
@@ -178,7 +180,7 @@ export class GoldenImagePipeline extends Construct {
           name: this.amiNameTemplate,
           description: props.description,
           amiTags: { ...props.amiTags },
-          kmsKeyId: props.amiKmsKeyId,
+          kmsKeyId: props.distributionKmsKeyIds?.[region] ?? props.amiKmsKeyId,
           launchPermission: {
             organizationArns: [...(props.launchPermissions.organizationArns ?? [])],
             organizationalUnitArns: [...(props.launchPermissions.organizationalUnitArns ?? [])],

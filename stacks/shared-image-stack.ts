@@ -7,6 +7,8 @@ import { provenanceTags } from "../constructs/ami-conventions";
 import { GoldenImagePipeline } from "../constructs/golden-image-pipeline";
 import { ImageBuilderInstanceProfile } from "../constructs/image-builder-instance-profile";
 import { ImageBuilderNotifications } from "../constructs/image-builder-notifications";
+import { ImageLifecyclePolicy, LifecycleExecutionRole } from "../constructs/image-lifecycle";
+import { SharedAmiKey } from "../constructs/shared-ami-key";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface SharedImageStackProps {
@@ -21,18 +23,30 @@ export interface SharedImageStackProps {
 export class SharedImageStack extends TerraformStack {
   readonly pipelines: ReadonlyMap<string, GoldenImagePipeline>;
   readonly notifications: ImageBuilderNotifications;
+  /** The organization's AMI key, when ami_encryption is enabled. */
+  readonly amiKey?: SharedAmiKey;
 
   constructor(scope: Construct, id: string, props: SharedImageStackProps) {
     super(scope, id);
     const { config } = props;
     configureState(this, id, props.state);
-    awsProvider(this, {
-      region: config.shared.region,
-      roleArn: config.shared.role_arn,
-      sessionName: "golden-ami-shared",
-      defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
-    });
+    const provider = { roleArn: config.shared.role_arn, sessionName: "golden-ami-shared", defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id } };
+    awsProvider(this, { ...provider, region: config.shared.region });
     const partition = new DataAwsPartition(this, "partition");
+    if (config.ami_encryption.enabled) {
+      const otherRegions = [...new Set(config.images.flatMap((image) => image.distribution.regions ?? []))].filter((r) => r !== config.shared.region);
+      this.amiKey = new SharedAmiKey(this, "AmiKey", {
+        alias: config.ami_encryption.key_alias,
+        accountId: config.shared.account_id,
+        organizationId: config.organization.arn.split("/").pop()!,
+        partition,
+        region: config.shared.region,
+        replicaProviders: Object.fromEntries(otherRegions.map((region) => [region, awsProvider(this, { ...provider, region, alias: region })])),
+      });
+    }
+    const lifecycleRole = config.images.some((i) => i.lifecycle.enabled)
+      ? new LifecycleExecutionRole(this, "LifecycleRole", { name: "golden-ami-lifecycle", partition })
+      : undefined;
     const buildProfile = new ImageBuilderInstanceProfile(this, "BuildInstanceProfile", { name: "golden-ami-image-builder", partition });
     this.notifications = new ImageBuilderNotifications(this, "Notifications", {
       name: "golden-ami-image-builder",
@@ -45,9 +59,23 @@ export class SharedImageStack extends TerraformStack {
     this.pipelines = new Map(
       config.images.map((image) => [
         image.name,
-        new GoldenImagePipeline(this, `Image-${image.name}`, pipelineProps(image, props, buildProfile, partition, this.notifications.topic.arn)),
+        new GoldenImagePipeline(this, `Image-${image.name}`, {
+          ...pipelineProps(image, props, buildProfile, partition, this.notifications.topic.arn),
+          ...(this.amiKey && { amiKmsKeyId: this.amiKey.key.arn, distributionKmsKeyIds: this.amiKey.arnByRegion }),
+        }),
       ]),
     );
+    for (const image of config.images) {
+      if (!image.lifecycle.enabled || !lifecycleRole) continue;
+      new ImageLifecyclePolicy(this, `Lifecycle-${image.name}`, {
+        imageName: image.name,
+        selectionTags: imageSelectionTags(image.name),
+        executionRole: lifecycleRole,
+        deprecateBeyondNewest: image.lifecycle.deprecate_beyond_newest,
+        deleteBeyondNewest: image.lifecycle.delete_beyond_newest,
+        keepIfLaunchedWithinDays: image.lifecycle.keep_if_launched_within_days,
+      });
+    }
     for (const [name, image] of this.pipelines) {
       new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });
       new TerraformOutput(this, `${name}_ami_name_template`, { value: image.amiNameTemplate, description: `Name of every AMI of ${name}` });
@@ -101,7 +129,14 @@ function pipelineProps(
     amiTags: distributedAmiTags(image, props.commit),
     amiKmsKeyId: image.distribution.kms_key_arn,
     snsTopicArn,
+    // Image Builder's images carry these, so the lifecycle policy can select them.
+    tags: imageSelectionTags(image.name),
   };
+}
+
+/** Tags on an image's Image Builder resources, by which its lifecycle policy selects them. */
+function imageSelectionTags(imageName: string): Record<string, string> {
+  return { Image: imageName };
 }
 
 /** Tags on every AMI of an image: configured tags, then provenance. The emulator's publisher uses this too. */

@@ -33,10 +33,13 @@ export interface ProviderProps {
   readonly roleArn?: string;
   readonly sessionName: string;
   readonly defaultTags: Record<string, string>;
+  /** A second provider of the stack, for another region. @default - the stack's default provider */
+  readonly alias?: string;
 }
 
 export function awsProvider(stack: TerraformStack, props: ProviderProps): AwsProvider {
-  return new AwsProvider(stack, "aws", {
+  return new AwsProvider(stack, props.alias ? `aws-${props.alias}` : "aws", {
+    alias: props.alias,
     region: props.region,
     assumeRole: props.roleArn ? [{ roleArn: props.roleArn, sessionName: props.sessionName }] : undefined,
     defaultTags: [{ tags: props.defaultTags }],

@@ -1,3 +1,4 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Fn, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
@@ -9,6 +10,7 @@ import { EgressOnlySecurityGroup } from "../constructs/egress-only-security-grou
 import { LatestSharedAmi, PinnedSharedAmi } from "../constructs/latest-shared-ami";
 import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constructs/rolling-auto-scaling-group";
 import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
+import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface WorkloadStackProps {
@@ -39,6 +41,16 @@ export class WorkloadStack extends TerraformStack {
       sessionName: `golden-ami-${workload.name}`,
       defaultTags: { ...config.tags, ...workload.tags, ManagedBy: "cdktf", Stack: id, Environment: workload.environment },
     });
+
+    if (config.ami_encryption.enabled && workload.auto_scaling.enabled) {
+      new SharedAmiKeyGrant(this, "SharedAmiKeyGrant", {
+        alias: config.ami_encryption.key_alias,
+        sharedAccountId: config.shared.account_id,
+        workloadAccountId: workload.account_id,
+        region: workload.region,
+        partition: new DataAwsPartition(this, "partition").partition,
+      });
+    }
 
     const securityGroupIds = workload.network.security_group_ids ?? [
       new EgressOnlySecurityGroup(this, "SecurityGroup", {

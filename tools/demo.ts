@@ -10,6 +10,8 @@ import { cdktfStackCommand, plainOutput } from "./cdktf-cli";
 import { Emulator, withEmulator } from "./emulator/emulator";
 import { launchTemplateVersions, stackOutputs } from "./emulator/inspect";
 import { publishAmi } from "./emulator/publish-ami";
+import { applySharedAmiKey } from "./emulator/shared-key";
+import { synthesize } from "./synth";
 import { createNetwork, writeScenarioConfig } from "./emulator/scenario";
 import { RunResult } from "./process";
 import { terraformEnv } from "./terraform-env";
@@ -42,6 +44,8 @@ async function story(emulator: Emulator, workDir: string): Promise<void> {
   const image = config.images[0];
   const outdir = join(workDir, "cdktf.out");
   const env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: workDir }));
+  await synthesize({ outdir, env });
+  await applySharedAmiKey(outdir, env); // what `cdktf deploy shared` would have made, minus Image Builder
   say(`The shared account ${config.shared.account_id} builds image "${image.name}"; its AMIs are named ${amiNameTemplate(image.name)}.`);
   say(`The workload "${STACK}" runs the newest of them in a launch template.`);
 

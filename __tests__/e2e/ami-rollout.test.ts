@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
+import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+import { synthesize } from "../../tools/synth";
 import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
 import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { runOrThrow } from "../../tools/process";
@@ -46,6 +48,8 @@ beforeAll(async () => {
   outdir = join(dir, "cdktf.out");
   configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
   env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
+  await synthesize({ outdir, env });
+  await applySharedAmiKey(outdir, env);
 });
 
 let failed = false;

@@ -6,6 +6,8 @@ import type { Document } from "yaml";
 import { loadConfig } from "../../config/load";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
+import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+import { synthesize } from "../../tools/synth";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
 import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
@@ -83,6 +85,8 @@ beforeAll(async () => {
   outdir = join(dir, "cdktf.out");
   configure({});
   env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
+  await synthesize({ outdir, env });
+  await applySharedAmiKey(outdir, env);
 });
 
 afterAll(async () => {

@@ -163,12 +163,13 @@ describe("notifications (shared account)", () => {
 
   it("encrypts the topic with a rotated customer-managed key that Image Builder and EventBridge may use", () => {
     expect(shared).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
-    const [key] = resourcesOf(shared, "aws_kms_key");
-    const statements = JSON.parse(key.policy as string).Statement;
+    const keys = JSON.parse(shared).resource.aws_kms_key as Record<string, { description: string; policy: string }>;
+    const [keyId, key] = Object.entries(keys).find(([, k]) => k.description.includes("notification"))!;
+    const statements = JSON.parse(key.policy).Statement;
     expect(statements[1].Principal.Service).toBe("events.amazonaws.com");
     expect(statements[1].Principal.AWS).toContain("AWSServiceRoleForImageBuilder");
     const [topic] = resourcesOf(shared, "aws_sns_topic");
-    expect(topic.kms_master_key_id).toBe(`\${aws_kms_key.${onlyKey(shared, "aws_kms_key")}.arn}`);
+    expect(topic.kms_master_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
   });
 
   it("sets the topic on the infrastructure configuration", () => {

@@ -7,6 +7,7 @@ import { loadConfig } from "../../config/load";
 import { withEmulator } from "../emulator/emulator";
 import { publishAmi } from "../emulator/publish-ami";
 import { createNetwork, writeScenarioConfig } from "../emulator/scenario";
+import { applySharedAmiKey } from "../emulator/shared-key";
 import { planStack } from "../plan-all";
 import { runOrThrow } from "../process";
 import { terraformEnv } from "../terraform-env";
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     const outdir = join(scenario, "out");
     const workloadEnv = { ...env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: scenario };
     await runOrThrow(process.execPath, ["--import", "tsx", "main.ts"], { cwd: resolve(__dirname, "../.."), env: { ...workloadEnv, CDKTF_OUTDIR: outdir } });
+    await applySharedAmiKey(outdir, workloadEnv);
     const stackDir = join(outdir, "stacks", "web-staging");
     if (await planStack(stackDir, workloadEnv)) throw new Error("the plan without any AMI should have failed");
     copyFileSync(join(stackDir, PLAN_ERROR), join(FIXTURES, "errored.txt"));

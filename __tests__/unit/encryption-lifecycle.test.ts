@@ -1,0 +1,135 @@
+import { ImagebuilderLifecyclePolicy } from "@cdktf/provider-aws/lib/imagebuilder-lifecycle-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsGrant } from "@cdktf/provider-aws/lib/kms-grant";
+import { exampleRaw, RawConfig, resourcesOf, synthAll } from "../helpers/example";
+import { describeRules } from "../helpers/rules";
+
+const amiKeyOf = (shared: string) => {
+  const keys = JSON.parse(shared).resource.aws_kms_key as Record<
+    string,
+    { description: string; policy: string; enable_key_rotation: boolean; multi_region: boolean }
+  >;
+  const [id, key] = Object.entries(keys).find(([, k]) => k.description.includes("golden AMIs"))!;
+  return { id, key, policy: JSON.parse(key.policy) };
+};
+
+describe("organization-wide AMI key (ami_encryption, on in the example)", () => {
+  const stacks = synthAll();
+  const { id, key, policy } = amiKeyOf(stacks.shared);
+
+  it("is a rotated, multi-region customer-managed key with an alias", () => {
+    expect(key).toMatchObject({ enable_key_rotation: true, multi_region: true });
+    expect(stacks.shared).toHaveResourceWithProperties(KmsAlias, { name: "alias/golden-ami" });
+  });
+
+  it("lets the organization's accounts use it, and grant it to AWS services (Auto Scaling's kms:CreateGrant)", () => {
+    const byId = Object.fromEntries((policy.Statement as { Sid: string }[]).map((s) => [s.Sid, s]));
+    expect(byId.OrganizationLaunchesSharedAmis).toMatchObject({
+      Principal: { AWS: "*" },
+      Action: expect.arrayContaining(["kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]),
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-xxxxxxxxxx" } },
+    });
+    expect(byId.OrganizationGrantsToAwsServices).toMatchObject({
+      Action: "kms:CreateGrant",
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-xxxxxxxxxx" }, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    });
+  });
+
+  it("encrypts the recipe's volumes and the distributed AMIs with it", () => {
+    const [recipe] = resourcesOf(stacks.shared, "aws_imagebuilder_image_recipe");
+    expect(JSON.stringify(recipe.block_device_mapping)).toContain(`"kms_key_id":"\${aws_kms_key.${id}.arn}"`);
+    const [distribution] = resourcesOf(stacks.shared, "aws_imagebuilder_distribution_configuration");
+    expect(JSON.stringify(distribution.distribution)).toContain(`"kms_key_id":"\${aws_kms_key.${id}.arn}"`);
+  });
+
+  it("replicates into every other distribution region, with a provider and alias there, and uses the replica's ARN", () => {
+    const raw: RawConfig = exampleRaw();
+    raw.images[0].distribution.regions = ["ap-northeast-1", "eu-west-1"];
+    const shared = synthAll(raw).shared;
+    const json = JSON.parse(shared);
+    expect(json.provider.aws.map((p: { region: string; alias?: string }) => [p.region, p.alias])).toEqual([
+      ["ap-northeast-1", undefined],
+      ["eu-west-1", "eu-west-1"],
+    ]);
+    const [replicaId] = Object.keys(json.resource.aws_kms_replica_key);
+    const [distribution] = resourcesOf(shared, "aws_imagebuilder_distribution_configuration");
+    const regions = distribution.distribution as { region: string; ami_distribution_configuration: { kms_key_id: string } }[];
+    expect(regions[1]).toMatchObject({ region: "eu-west-1", ami_distribution_configuration: { kms_key_id: `\${aws_kms_replica_key.${replicaId}.arn}` } });
+  });
+
+  it("grants each workload's Auto Scaling service-linked role the key, found by alias", () => {
+    const staging = stacks["web-staging"];
+    expect(staging).toHaveResourceWithProperties(KmsGrant, {
+      grantee_principal:
+        "arn:${data.aws_partition.partition.partition}:iam::444455556666:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+      operations: expect.arrayContaining(["Decrypt", "ReEncryptFrom", "GenerateDataKeyWithoutPlaintext", "CreateGrant"]),
+    });
+    const [key] = resourcesOf(staging, "aws_kms_key", "data");
+    expect(key.key_id).toBe("arn:${data.aws_partition.partition.partition}:kms:ap-northeast-1:111122223333:alias/golden-ami");
+  });
+
+  it("is absent, with no grants, when ami_encryption is off", () => {
+    const raw: RawConfig = exampleRaw();
+    raw.ami_encryption.enabled = false;
+    const off = synthAll(raw);
+    expect(Object.values(JSON.parse(off.shared).resource.aws_kms_key as Record<string, { description: string }>).map((k) => k.description)).not.toContain(
+      "Encrypts the organization's golden AMIs",
+    );
+    expect(resourcesOf(off["web-staging"], "aws_kms_grant")).toEqual([]);
+  });
+});
+
+describe("lifecycle policy", () => {
+  const shared = synthAll().shared;
+
+  it("deprecates beyond the newest 3 and deletes AMIs and snapshots beyond the newest 10, sparing AMIs launched in 30 days", () => {
+    const inUse = [{ amis: [{ last_launched: [{ unit: "DAYS", value: 30 }] }] }];
+    expect(shared).toHaveResourceWithProperties(ImagebuilderLifecyclePolicy, {
+      name: "sample-lifecycle",
+      resource_type: "AMI_IMAGE",
+      status: "ENABLED",
+      resource_selection: [{ tag_map: { Image: "sample" } }],
+      policy_detail: [
+        { action: [{ type: "DEPRECATE" }], filter: [{ type: "COUNT", value: 3 }], exclusion_rules: inUse },
+        { action: [{ type: "DELETE", include_resources: [{ amis: true, snapshots: true }] }], filter: [{ type: "COUNT", value: 10 }], exclusion_rules: inUse },
+      ],
+    });
+  });
+
+  it("selects the image's Image Builder images by the tag its pipeline puts on them", () => {
+    const [pipeline] = resourcesOf(shared, "aws_imagebuilder_image_pipeline");
+    expect(pipeline.tags).toMatchObject({ Image: "sample" });
+  });
+
+  it("runs as a role Image Builder assumes, with the lifecycle execution policy", () => {
+    const role = resourcesOf(shared, "aws_iam_role").find((r) => r.name === "golden-ami-lifecycle")!;
+    expect(JSON.parse(role.assume_role_policy as string).Statement[0].Principal).toEqual({ Service: "imagebuilder.amazonaws.com" });
+    expect(JSON.stringify(resourcesOf(shared, "aws_iam_role_policy_attachment"))).toContain("service-role/EC2ImageBuilderLifecycleExecutionPolicy");
+  });
+
+  it("is left out when the image says so", () => {
+    const raw: RawConfig = exampleRaw();
+    raw.images[0].lifecycle = { enabled: false };
+    expect(resourcesOf(synthAll(raw).shared, "aws_imagebuilder_lifecycle_policy")).toEqual([]);
+  });
+});
+
+describe("encryption and lifecycle validation", () => {
+  describeRules([
+    {
+      rule: "ami_encryption and an image's own key are exclusive",
+      bad: (c) => (c.images[0].distribution.kms_key_arn = "arn:aws:kms:ap-northeast-1:111122223333:key/abc"),
+      good: (c) =>
+        Object.assign(c, { ami_encryption: { enabled: false } }) && (c.images[0].distribution.kms_key_arn = "arn:aws:kms:ap-northeast-1:111122223333:key/abc"),
+      path: "images[0].distribution.kms_key_arn",
+      mentions: ["key/abc", "one of the two"],
+    },
+    {
+      rule: "AMIs are deprecated before they are deleted",
+      bad: (c) => (c.images[0].lifecycle.delete_beyond_newest = 2),
+      good: (c) => (c.images[0].lifecycle.delete_beyond_newest = 3),
+      path: "images[0].lifecycle.delete_beyond_newest",
+      mentions: ["got 2", "deprecate_beyond_newest (3)"],
+    },
+  ]);
+});

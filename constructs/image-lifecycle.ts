@@ -1,0 +1,65 @@
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { ImagebuilderLifecyclePolicy } from "@cdktf/provider-aws/lib/imagebuilder-lifecycle-policy";
+import { Construct } from "constructs";
+
+/** The role Image Builder's lifecycle management acts as, shared by every image's policy. */
+export class LifecycleExecutionRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: { readonly name: string; readonly partition: DataAwsPartition }) {
+    super(scope, id);
+    this.role = new IamRole(this, "Resource", {
+      name: props.name,
+      description: "Image Builder lifecycle management: deprecates and deletes old AMIs",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "imagebuilder.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    new IamRolePolicyAttachment(this, "Policy", {
+      role: this.role.name,
+      policyArn: `arn:${props.partition.partition}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy`,
+    });
+  }
+}
+
+export interface ImageLifecyclePolicyProps {
+  readonly imageName: string;
+  /** Tags that select the image's Image Builder images. */
+  readonly selectionTags: Readonly<Record<string, string>>;
+  readonly executionRole: LifecycleExecutionRole;
+  /** @default 3 */
+  readonly deprecateBeyondNewest?: number;
+  /** @default 10 */
+  readonly deleteBeyondNewest?: number;
+  /** @default 30 */
+  readonly keepIfLaunchedWithinDays?: number;
+}
+
+/** Keeps the newest AMIs of an image: deprecates the older ones, then deletes them with their snapshots. */
+export class ImageLifecyclePolicy extends Construct {
+  readonly policy: ImagebuilderLifecyclePolicy;
+
+  constructor(scope: Construct, id: string, props: ImageLifecyclePolicyProps) {
+    super(scope, id);
+    const inUse = [{ amis: [{ lastLaunched: [{ unit: "DAYS", value: props.keepIfLaunchedWithinDays ?? 30 }] }] }];
+    this.policy = new ImagebuilderLifecyclePolicy(this, "Resource", {
+      name: `${props.imageName}-lifecycle`,
+      description: `Deprecate AMIs of ${props.imageName} beyond the newest ${props.deprecateBeyondNewest ?? 3}, delete beyond the newest ${props.deleteBeyondNewest ?? 10}`,
+      executionRole: props.executionRole.role.arn,
+      resourceType: "AMI_IMAGE",
+      status: "ENABLED",
+      resourceSelection: [{ tagMap: { ...props.selectionTags } }],
+      policyDetail: [
+        { action: [{ type: "DEPRECATE" }], filter: [{ type: "COUNT", value: props.deprecateBeyondNewest ?? 3 }], exclusionRules: inUse },
+        {
+          action: [{ type: "DELETE", includeResources: [{ amis: true, snapshots: true }] }],
+          filter: [{ type: "COUNT", value: props.deleteBeyondNewest ?? 10 }],
+          exclusionRules: inUse,
+        },
+      ],
+    });
+  }
+}

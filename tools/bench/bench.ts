@@ -1,0 +1,134 @@
+// npm run bench: the performance budget, measured in one run and written to bench/RESULTS.md.
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import type { Document } from "yaml";
+import { withEmulator } from "../emulator/emulator";
+import { publishAmi } from "../emulator/publish-ami";
+import { createNetwork, writeScenarioConfig } from "../emulator/scenario";
+import { applySharedAmiKey } from "../emulator/shared-key";
+import { loadConfig } from "../../config/load";
+import { run, runOrThrow } from "../process";
+import { PROJECT_ROOT } from "../synth";
+import { terraformEnv } from "../terraform-env";
+
+const RUNS = 3;
+const STACK = "web-staging";
+
+interface Row {
+  readonly what: string;
+  readonly seconds: number;
+  readonly peakMiB?: number;
+  readonly target?: string;
+  readonly met?: boolean;
+}
+
+/** Wall time (median of RUNS) and peak RSS of a command, from GNU time. */
+async function measure(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runs?: number } = {}) {
+  const samples: { seconds: number; peakMiB: number }[] = [];
+  for (let i = 0; i < (options.runs ?? RUNS); i++) {
+    const result = await run("/usr/bin/time", ["-f", "BENCH %e %M", command, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: options.env ?? process.env });
+    const line = result.stderr.split("\n").find((l) => l.startsWith("BENCH "));
+    if (result.code !== 0 || !line) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+    const [, seconds, kib] = line.split(" ");
+    samples.push({ seconds: Number(seconds), peakMiB: Number(kib) / 1024 });
+  }
+  samples.sort((a, b) => a.seconds - b.seconds);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+/** The example with `count` more workloads, each a copy of web-staging under another name. */
+function manyWorkloads(dir: string, count: number): string {
+  return writeScenarioConfig({
+    dir,
+    edit: (document: Document) => {
+      const template = (document.getIn(["workloads", 0]) as { toJSON(): Record<string, unknown> }).toJSON();
+      const workloads = document.get("workloads") as { items: unknown[] };
+      for (let i = 0; i < count; i++)
+        workloads.items.push(document.createNode({ ...template, name: `app-${i}`, environment: `env${i}`, ami: { source: "latest" } }));
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const add = (row: Row) => (rows.push(row), console.log(`${row.what}: ${row.seconds.toFixed(2)} s${row.peakMiB ? `, ${row.peakMiB.toFixed(0)} MiB` : ""}`));
+  const work = mkdtempSync(join(tmpdir(), "bench-"));
+  const app = (configPath: string, outdir: string) =>
+    measure(process.execPath, ["--import", "tsx", "main.ts"], { env: { ...process.env, AMI_PIPELINE_CONFIG: configPath, CDKTF_OUTDIR: outdir } });
+
+  const example = writeScenarioConfig({ dir: mkdtempSync(join(work, "example-")) });
+  const synth = await app(example, join(work, "synth-example"));
+  add({ what: "app synth, example (node + tsx, main.ts)", ...synth, target: "≤ 0.5 s, ≤ 300 MiB", met: synth.seconds <= 0.5 && synth.peakMiB <= 300 });
+  const many = manyWorkloads(mkdtempSync(join(work, "many-")), 100);
+  const hundred = await app(many, join(work, "synth-many"));
+  add({ what: "app synth, 100 more workloads", ...hundred, target: "≤ 3 s, ≤ 300 MiB", met: hundred.seconds <= 3 && hundred.peakMiB <= 300 });
+  const cli = await measure(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", join(work, "cli-synth")], {
+    env: { ...terraformEnv(), AMI_PIPELINE_CONFIG: example },
+  });
+  add({ what: "cdktf synth (CLI), example", ...cli });
+
+  await withEmulator({ accountId: "111122223333", region: "ap-northeast-1" }, async (emulator) => {
+    const ec2 = new EC2Client(emulator.clientConfig());
+    const dir = mkdtempSync(join(work, "plan-"));
+    const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
+    const env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
+    const outdir = join(dir, "out");
+    await runOrThrow(process.execPath, ["--import", "tsx", "main.ts"], { cwd: PROJECT_ROOT, env: { ...env, CDKTF_OUTDIR: outdir } });
+    await applySharedAmiKey(outdir, env);
+    const { config } = loadConfig(configPath);
+    await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+    const stackDir = join(outdir, "stacks", STACK);
+    const init = await measure("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env, runs: 1 });
+    const raw = await measure("terraform", ["plan", "-input=false", "-no-color", "-lock=false"], { cwd: stackDir, env });
+    add({ what: "raw terraform plan (initialized stack directory)", ...raw });
+    const appSynth = await measure(process.execPath, ["--import", "tsx", "main.ts"], { env: { ...env, CDKTF_OUTDIR: outdir } });
+    const fast = appSynth.seconds + raw.seconds;
+    add({
+      what: "fastest path: node synth + terraform plan (npm run plan-all per stack)",
+      seconds: fast,
+      target: "≤ 1.2 × raw",
+      met: fast <= 1.2 * raw.seconds,
+    });
+    const cdktfPlan = await measure(
+      join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"),
+      ["plan", STACK, "--output", join(dir, "cli-out"), "--skip-provider-lock"],
+      { env },
+    );
+    add({ what: "cdktf plan (CLI, first run in a fresh output dir)", ...cdktfPlan, target: "≤ 2.5 × raw", met: cdktfPlan.seconds <= 2.5 * raw.seconds });
+    const cliStart = Math.max(0, cdktfPlan.seconds - appSynth.seconds - init.seconds - raw.seconds);
+    add({ what: "  of which: app synth", seconds: appSynth.seconds });
+    add({ what: "  of which: terraform init", seconds: init.seconds });
+    add({ what: "  of which: terraform plan", seconds: raw.seconds });
+    add({ what: "  of which: CLI start and the rest", seconds: cliStart });
+    const rawRatio = { cdktf: cdktfPlan.seconds / raw.seconds, fast: fast / raw.seconds };
+    console.log(`ratios to raw plan: cdktf ${rawRatio.cdktf.toFixed(2)}x, fastest path ${rawRatio.fast.toFixed(2)}x`);
+  });
+
+  const unit = await measure(join(PROJECT_ROOT, "node_modules", ".bin", "jest"), ["--selectProjects", "unit", "--silent"], { runs: 1 });
+  add({ what: "unit-test suite (jest --selectProjects unit)", ...unit });
+
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${(await run("terraform", ["version"])).stdout.split("\n")[0]}`;
+  const table = [
+    `# Performance budget`,
+    "",
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; ${machine}. Median of ${RUNS} runs where repeated; peak = maximum resident set size.`,
+    "",
+    "| measurement | seconds | peak MiB | target | met |",
+    "| --- | ---: | ---: | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.what} | ${r.seconds.toFixed(2)} | ${r.peakMiB?.toFixed(0) ?? ""} | ${r.target ?? ""} | ${r.met === undefined ? "" : r.met ? "yes" : "**no**"} |`,
+    ),
+    "",
+  ].join("\n");
+  mkdirSync(resolve(PROJECT_ROOT, "bench"), { recursive: true });
+  writeFileSync(resolve(PROJECT_ROOT, "bench", "RESULTS.md"), table);
+  console.log(`\n${table}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
