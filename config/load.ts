@@ -68,7 +68,9 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
   ];
   const components = readComponents(config, componentsDir, problems);
   const userDataTemplates = readUserDataTemplates(config, dirname(configPath), problems);
-  const fingerprints = config.images.map((image) => recipeFingerprint(image, (file) => components.get(file)?.text ?? ""));
+  const encryptionKey = (image: Config["images"][number]) =>
+    config.ami_encryption.enabled ? `alias/${config.ami_encryption.key_alias}` : (image.distribution.kms_key_arn ?? null);
+  const fingerprints = config.images.map((image) => recipeFingerprint(image, (file) => components.get(file)?.text ?? "", encryptionKey(image)));
   if (problems.length === 0 && options.enforceRecipeLock !== false) {
     const lockFile = recipeLockPath(configPath);
     problems.push(...checkRecipeLock(config.images, fingerprints, readRecipeLock(lockFile), displayPath(lockFile)));

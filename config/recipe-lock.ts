@@ -21,8 +21,13 @@ export function recipeLockPath(configPath: string): string {
   return configPath.replace(/\.(ya?ml|json)$/i, "") + ".recipes.lock.json";
 }
 
-export function recipeFingerprint(image: ImageConfig, componentText: (file: string) => string): string {
+/**
+ * @param encryptionKey The key of the recipe's volumes and components (an alias or ARN), or null:
+ *   switching keys rebuilds both, so it is part of the recipe too.
+ */
+export function recipeFingerprint(image: ImageConfig, componentText: (file: string) => string, encryptionKey: string | null): string {
   const recipe = {
+    encryptionKey,
     description: image.description ?? null,
     parentImage: image.parent_image,
     components: image.components.map((c) => ({ file: c.file, parameters: c.parameters, text: componentText(c.file) })),
@@ -54,7 +59,7 @@ export function checkRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints
         return [
           {
             path,
-            message: `got ${showValue(image.version)}, but the recipe of image "${image.name}" (components, block devices, parent image or description) changed since ${image.version} was recorded in ${lockFile}; recipes are immutable in AWS, so expected a new version such as ${nextPatch(image.version)}, then run ${RECIPE_LOCK_COMMAND}`,
+            message: `got ${showValue(image.version)}, but the recipe of image "${image.name}" (components, block devices, parent image, description or encryption key) changed since ${image.version} was recorded in ${lockFile}; recipes are immutable in AWS, so expected a new version such as ${nextPatch(image.version)}, then run ${RECIPE_LOCK_COMMAND}`,
           },
         ];
       case "unrecorded":

@@ -84,7 +84,7 @@ export interface GoldenImagePipelineProps {
   readonly launchPermissions: LaunchPermissions;
   /** Tags on every distributed AMI (provenance and configured tags). */
   readonly amiTags: Readonly<Record<string, string>>;
-  /** Key of the recipe's volumes and, unless distributionKmsKeyIds names another, of the AMIs. @default - AWS-managed EBS encryption */
+  /** Key of the components, the recipe's volumes and, unless distributionKmsKeyIds names another, of the AMIs. @default - AWS-managed keys */
   readonly amiKmsKeyId?: string;
   /** Key of the distributed AMI per region (KMS keys are regional). @default - amiKmsKeyId */
   readonly distributionKmsKeyIds?: Readonly<Record<string, string>>;
@@ -118,6 +118,7 @@ export class GoldenImagePipeline extends Construct {
           platform: "Linux",
           description: component.description,
           data: component.data,
+          kmsKeyId: props.amiKmsKeyId,
           tags: props.tags,
           lifecycle: { createBeforeDestroy: true },
         }),

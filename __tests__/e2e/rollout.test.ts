@@ -170,12 +170,13 @@ describe("blue/green: each of the four steps is one configuration change and pla
   step("before: blue runs v1 (pinned) behind production", async () => {
     const created = await change({ blue: blue(["production"]) }, [
       ["aws_autoscaling_group", ["create"]],
+      ["aws_kms_grant", ["create"]],
       ["aws_launch_template", ["create"]],
       ["aws_lb_target_group", ["create"]],
       ["aws_lb_target_group", ["create"]],
       ["aws_security_group", ["create"]],
     ]);
-    expect(created).toHaveLength(5);
+    expect(created).toHaveLength(6);
     expect((await groupOf("blue")).ami).toBe(ami.v1.imageId);
   });
 

@@ -35,7 +35,8 @@ describe("organization-wide AMI key (ami_encryption, on in the example)", () => 
     });
   });
 
-  it("encrypts the recipe's volumes and the distributed AMIs with it", () => {
+  it("encrypts the components, the recipe's volumes and the distributed AMIs with it", () => {
+    for (const component of resourcesOf(stacks.shared, "aws_imagebuilder_component")) expect(component.kms_key_id).toBe(`\${aws_kms_key.${id}.arn}`);
     const [recipe] = resourcesOf(stacks.shared, "aws_imagebuilder_image_recipe");
     expect(JSON.stringify(recipe.block_device_mapping)).toContain(`"kms_key_id":"\${aws_kms_key.${id}.arn}"`);
     const [distribution] = resourcesOf(stacks.shared, "aws_imagebuilder_distribution_configuration");

@@ -27,6 +27,14 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     expect(problem.message).toContain("npm run recipes:lock");
   });
 
+  it("throws when the encryption key of the recipe changes without a version bump", () => {
+    const raw = exampleRaw();
+    raw.ami_encryption.enabled = false;
+    expect(problemsOf(raw, { enforceRecipeLock: true })).toEqual([
+      { path: "images[0].version", message: expect.stringContaining("expected a new version such as 1.0.1") },
+    ]);
+  });
+
   it("throws when a bumped version is not recorded yet", () => {
     const raw = exampleRaw();
     raw.images[0].block_devices[0].volume_size_gib = 200;

@@ -1,0 +1,73 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../config/load";
+import { Emulator } from "../../tools/emulator/emulator";
+import { publishAmi } from "../../tools/emulator/publish-ami";
+import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+import { planStack } from "../../tools/plan-all";
+import { PLAN_ERROR, PLAN_JSON } from "../../tools/plan-report/read-plans";
+import { runOrThrow } from "../../tools/process";
+import { checkovPlan, readSkips } from "../../tools/security/checkov";
+import { synthesize } from "../../tools/synth";
+import { terraformEnv } from "../../tools/terraform-env";
+
+// checkov (pinned, tools/security/requirements.txt) on the plan of every stack of the example,
+// planned by the real Terraform and provider against the emulator.
+jest.setTimeout(600_000);
+
+let emulator: Emulator;
+let outdir: string;
+let env: NodeJS.ProcessEnv;
+
+async function plan(stack: string): Promise<string> {
+  const dir = join(outdir, "stacks", stack);
+  if (!(await planStack(dir, env))) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
+  return join(dir, PLAN_JSON);
+}
+
+beforeAll(async () => {
+  emulator = await Emulator.start({ accountId: "111122223333", region: "ap-northeast-1" });
+  const ec2 = new EC2Client(emulator.clientConfig());
+  const dir = mkdtempSync(join(tmpdir(), "security-"));
+  // As shipped (instance refresh on): creating a group starts no refresh, so the emulator can apply it.
+  const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2) });
+  outdir = join(dir, "out");
+  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
+  await synthesize({ outdir, env });
+  await applySharedAmiKey(outdir, env);
+  const { config } = loadConfig(configPath);
+  await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+  // Production follows what staging runs, so staging must run something first.
+  const staging = join(outdir, "stacks", "web-staging");
+  await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: staging, env });
+  await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: staging, env });
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+describe("security gate", () => {
+  it("lists every skipped check with a written reason", () => {
+    for (const skip of readSkips()) expect(skip.reason.trim().length).toBeGreaterThan(40);
+  });
+
+  it.each(["shared", "web-staging", "web-production"])("checkov reports 0 failed checks on %s", async (stack) => {
+    const result = await checkovPlan(await plan(stack));
+    expect(result.failed).toEqual([]);
+    expect(result.passed).toBeGreaterThan(5);
+  });
+
+  it("fails for a deliberately insecure variant (IMDSv1 on the launch template)", async () => {
+    const file = join(outdir, "stacks", "web-staging", "cdk.tf.json");
+    const stack = JSON.parse(readFileSync(file, "utf8"));
+    for (const template of Object.values(stack.resource.aws_launch_template) as { metadata_options: { http_tokens: string } }[])
+      template.metadata_options.http_tokens = "optional";
+    writeFileSync(file, JSON.stringify(stack));
+    const result = await checkovPlan(await plan("web-staging"));
+    expect(result.failed.map((f) => f.id)).toContain("CKV_AWS_79");
+  });
+});
