@@ -10,9 +10,10 @@ import { checkRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath } fr
 import { Config, ConfigSchema } from "./schema";
 import { checkTemplateVariables } from "./user-data-template";
 
+// Relative to a folder one level below the project: config/ as source, dist/ when bundled.
 /** Where the project keeps its component documents. */
 export const COMPONENTS_DIR = resolve(__dirname, "..", "image-components");
-export const EXAMPLE_CONFIG = resolve(__dirname, "example.yaml");
+export const EXAMPLE_CONFIG = resolve(__dirname, "..", "config", "example.yaml");
 
 export interface ComponentSource {
   readonly file: string;

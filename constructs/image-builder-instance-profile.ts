@@ -3,6 +3,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { serviceTrustPolicy } from "./service-role-trust";
 
 /** The managed policies an Image Builder build instance needs (SEEDS §1). */
 export const IMAGE_BUILDER_MANAGED_POLICIES = [
@@ -27,10 +28,7 @@ export class ImageBuilderInstanceProfile extends Construct {
     this.role = new IamRole(this, "Role", {
       name: props.name,
       description: "EC2 Image Builder build and test instances",
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
       tags: props.tags,
     });
     for (const policy of IMAGE_BUILDER_MANAGED_POLICIES) {

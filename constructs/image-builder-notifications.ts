@@ -7,6 +7,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { Construct } from "constructs";
+import { serviceTrustPolicy } from "./service-role-trust";
 
 export interface ImageBuilderNotificationsProps {
   /** Names the topic, rule and chat configuration. */
@@ -84,10 +85,7 @@ export class ImageBuilderNotifications extends Construct {
     if (props.slack) {
       const role = new IamRole(this, "ChatbotRole", {
         name: `${props.name}-chatbot`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "chatbot.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("chatbot.amazonaws.com"),
       });
       new ChatbotSlackChannelConfiguration(this, "Slack", {
         configurationName: props.name,

@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ImagebuilderLifecyclePolicy } from "@cdktf/provider-aws/lib/imagebuilder-lifecycle-policy";
 import { Construct } from "constructs";
+import { serviceTrustPolicy } from "./service-role-trust";
 
 /** The role Image Builder's lifecycle management acts as, shared by every image's policy. */
 export class LifecycleExecutionRole extends Construct {
@@ -13,10 +14,7 @@ export class LifecycleExecutionRole extends Construct {
     this.role = new IamRole(this, "Resource", {
       name: props.name,
       description: "Image Builder lifecycle management: deprecates and deletes old AMIs",
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "imagebuilder.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("imagebuilder.amazonaws.com"),
     });
     new IamRolePolicyAttachment(this, "Policy", {
       role: this.role.name,

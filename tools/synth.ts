@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { run, RunResult } from "./process";
 
@@ -10,9 +11,12 @@ export interface SynthOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Runs the app (main.ts) the way `cdktf synth` does, without the CLI's start-up cost. */
+/** The app command of cdktf.json: exactly what `cdktf synth` runs. */
+export const APP_COMMAND = (JSON.parse(readFileSync(resolve(PROJECT_ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
+
+/** Runs the app the way `cdktf synth` does (cdktf.json's command), without the CLI's start-up cost. */
 export function synthesize(options: SynthOptions): Promise<RunResult> {
-  return run(process.execPath, ["--import", "tsx", "main.ts"], {
+  return run("sh", ["-c", APP_COMMAND], {
     cwd: PROJECT_ROOT,
     env: {
       ...(options.env ?? process.env),

@@ -13,7 +13,7 @@ import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenari
 import { runOrThrow } from "../../tools/process";
 import { terraformEnv } from "../../tools/terraform-env";
 import { stackOutputs } from "../../tools/emulator/inspect";
-import { changedAttributes, expectExit, launchTemplateState, realChanges, savedPlan, sleep } from "./helpers";
+import { changedAttributes, expectExit, launchTemplateState, realChanges, savedPlan, sleep, scenarioSteps } from "./helpers";
 
 // The project's promise, end to end: the real cdktf CLI, Terraform binary and AWS provider against
 // a local AWS emulator (moto). Each step builds on the one before.
@@ -52,22 +52,7 @@ beforeAll(async () => {
   await applySharedAmiKey(outdir, env);
 });
 
-let failed = false;
-
-/** A step of the scenario; when it fails, the emulator's log is kept and named in the error. */
-function step(name: string, body: () => Promise<void>): void {
-  it(name, () =>
-    body().catch((error: unknown) => {
-      failed = true;
-      throw emulator.annotate(error);
-    }),
-  );
-}
-
-afterAll(async () => {
-  await emulator?.stop();
-  if (emulator && !failed) emulator.discardLog();
-});
+const step = scenarioSteps(() => emulator);
 
 describe("a new shared AMI rolls into the workload's launch template", () => {
   step("a. with no AMI published, cdktf plan fails with the project's message", async () => {

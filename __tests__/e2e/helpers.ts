@@ -2,6 +2,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { join } from "node:path";
 import { plainOutput } from "../../tools/cdktf-cli";
 import { changedAttributes as attributeChanges } from "../../tools/plan-report/summarize";
+import { Emulator } from "../../tools/emulator/emulator";
 import { launchTemplateVersions } from "../../tools/emulator/inspect";
 import { runOrThrow } from "../../tools/process";
 
@@ -50,4 +51,25 @@ export function expectExit(result: { code: number; stdout: string; stderr: strin
   const ok = expected === "success" ? result.code === 0 : result.code !== 0;
   if (!ok) throw new Error(`expected ${expected}, exit code ${result.code}\n--- output ---\n${output.slice(-6000)}`);
   return output;
+}
+
+/**
+ * Scenario steps on one emulator: a failing step gets the emulator log's path in its error, and the
+ * log is removed at the end only when every step passed.
+ */
+export function scenarioSteps(emulator: () => Emulator | undefined) {
+  let failed = false;
+  afterAll(async () => {
+    const current = emulator();
+    await current?.stop();
+    if (current && !failed) current.discardLog();
+  });
+  return (name: string, body: () => Promise<void>): void => {
+    it(name, () =>
+      body().catch((error: unknown) => {
+        failed = true;
+        throw emulator()?.annotate(error) ?? error;
+      }),
+    );
+  };
 }

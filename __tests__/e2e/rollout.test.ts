@@ -12,7 +12,7 @@ import { stackOutputs } from "../../tools/emulator/inspect";
 import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
 import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { terraformEnv } from "../../tools/terraform-env";
-import { changedAttributes, expectExit, realChanges, savedPlan, sleep } from "./helpers";
+import { changedAttributes, expectExit, realChanges, savedPlan, sleep, scenarioSteps } from "./helpers";
 
 // Staged promotion and blue/green on the emulator, with the real cdktf CLI, Terraform and provider.
 // The emulator has no instance refresh API (StartInstanceRefresh): a refresh starts when apply
@@ -31,16 +31,8 @@ let outdir: string;
 let env: NodeJS.ProcessEnv;
 let configPath: string;
 const ami: Record<string, PublishedAmi> = {};
-let failed = false;
 
-function step(name: string, body: () => Promise<void>): void {
-  it(name, () =>
-    body().catch((error: unknown) => {
-      failed = true;
-      throw emulator.annotate(error);
-    }),
-  );
-}
+const step = scenarioSteps(() => emulator);
 
 /** Writes the scenario configuration: staging without refresh (applied), production with it (planned), and a blue/green workload. */
 function configure(blueGreen: Record<string, unknown>): void {
@@ -87,11 +79,6 @@ beforeAll(async () => {
   env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
   await synthesize({ outdir, env });
   await applySharedAmiKey(outdir, env);
-});
-
-afterAll(async () => {
-  await emulator?.stop();
-  if (emulator && !failed) emulator.discardLog();
 });
 
 describe("staged promotion: production runs only what staging has run", () => {

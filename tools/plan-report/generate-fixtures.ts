@@ -10,6 +10,7 @@ import { createNetwork, writeScenarioConfig } from "../emulator/scenario";
 import { applySharedAmiKey } from "../emulator/shared-key";
 import { planStack } from "../plan-all";
 import { runOrThrow } from "../process";
+import { synthesize } from "../synth";
 import { terraformEnv } from "../terraform-env";
 import { PLAN_ERROR, PLAN_JSON } from "./read-plans";
 
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     const configPath = writeScenarioConfig({ dir: scenario, network, instanceRefresh: false });
     const outdir = join(scenario, "out");
     const workloadEnv = { ...env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: scenario };
-    await runOrThrow(process.execPath, ["--import", "tsx", "main.ts"], { cwd: resolve(__dirname, "../.."), env: { ...workloadEnv, CDKTF_OUTDIR: outdir } });
+    await synthesize({ outdir, env: workloadEnv });
     await applySharedAmiKey(outdir, workloadEnv);
     const stackDir = join(outdir, "stacks", "web-staging");
     if (await planStack(stackDir, workloadEnv)) throw new Error("the plan without any AMI should have failed");
