@@ -89,10 +89,14 @@ async function main(): Promise<void> {
     const raw = await measure("terraform", ["plan", "-input=false", "-no-color", "-lock=false"], { cwd: stackDir, env });
     add({ what: "raw terraform plan (initialized stack directory)", ...raw });
     const appSynth = await measure("sh", ["-c", APP_COMMAND], { env: { ...env, CDKTF_OUTDIR: outdir } });
-    const fast = appSynth.seconds + raw.seconds;
+    // Measured as one command: the app (cdktf.json's), then terraform plan in the initialized stack directory.
+    const fastPath = await measure("sh", ["-c", `${APP_COMMAND} && cd ${stackDir} && terraform plan -input=false -no-color -lock=false`], {
+      env: { ...env, CDKTF_OUTDIR: outdir },
+    });
+    const fast = fastPath.seconds;
     add({
-      what: "fastest path: node synth + terraform plan (npm run plan-all per stack)",
-      seconds: fast,
+      what: "fastest path: app synth, then terraform plan (plan-all in an initialized directory)",
+      ...fastPath,
       target: "≤ 1.2 × raw",
       met: fast <= 1.2 * raw.seconds,
     });
