@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkRecipeLock, recipeLockPath, updateRecipeLock } from "../../config/recipe-lock";
+import { checkRecipeLock, recipeFingerprint, recipeLockPath, updateRecipeLock } from "../../config/recipe-lock";
 import { exampleRaw, load, problemsOf } from "../helpers/example";
 
 describe("recipe lock (recipes are immutable in AWS)", () => {
@@ -42,11 +42,14 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     expect(problemsOf(raw, { enforceRecipeLock: true })).toEqual([{ path: "images[0].version", message: expect.stringContaining("not recorded") }]);
   });
 
-  it("changes the fingerprint when a component document changes", () => {
+  it("changes the fingerprint when a component document changes, and only then", () => {
     const image = images[0];
-    const a = checkRecipeLock([image], ["sha256:a"], { sample: { version: "1.0.0", fingerprint: "sha256:b" } }, "lock.json");
-    expect(a).toHaveLength(1);
-    expect(fingerprints[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const text = (file: string) => loaded.components.get(file)?.text ?? "";
+    const before = recipeFingerprint(image, text, "alias/golden-ami");
+    expect(before).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(recipeFingerprint(image, text, "alias/golden-ami")).toBe(before);
+    expect(recipeFingerprint(image, (file) => text(file) + "# one more line\n", "alias/golden-ami")).not.toBe(before);
+    expect(checkRecipeLock([image], ["sha256:other"], { sample: { version: "1.0.0", fingerprint: before } }, "lock.json")).toHaveLength(1);
   });
 
   it("records new versions and refuses to record changed content under a recorded version", () => {
@@ -56,6 +59,5 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     const refused = updateRecipeLock(images, ["sha256:other"], lockFile);
     expect(refused).toEqual([{ path: "images[0].version", message: expect.stringContaining("changed since 1.0.0") }]);
     expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.fingerprint).toBe(fingerprints[0]);
-    writeFileSync(lockFile, "{}");
   });
 });

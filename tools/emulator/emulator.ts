@@ -74,10 +74,6 @@ export class Emulator {
     };
   }
 
-  log(): string {
-    return readFileSync(this.logFile, "utf8");
-  }
-
   /** Removes the log; call when everything went well (on failure, the log is what explains it). */
   discardLog(): void {
     rmSync(dirname(this.logFile), { recursive: true, force: true });
