@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { run, RunOptions, RunResult } from "./process";
-import { PROJECT_ROOT } from "./synth";
+import { run, RunOptions, RunResult } from "../lib/process";
+import { PROJECT_ROOT } from "../lib/synth";
 
 const CDKTF = join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
 

@@ -11,10 +11,10 @@ import { Emulator, withEmulator } from "./emulator/emulator";
 import { launchTemplateVersions, stackOutputs } from "./emulator/inspect";
 import { publishAmi } from "./emulator/publish-ami";
 import { applySharedAmiKey } from "./emulator/shared-key";
-import { synthesize } from "./synth";
+import { synthesize } from "../lib/synth";
 import { createNetwork, writeScenarioConfig } from "./emulator/scenario";
-import { RunResult } from "./process";
-import { terraformEnv } from "./terraform-env";
+import { RunResult } from "../lib/process";
+import { terraformEnv } from "../lib/terraform-env";
 
 const STACK = "web-staging";
 let stepNumber = 0;

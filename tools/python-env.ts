@@ -2,8 +2,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runOrThrow } from "./process";
-import { PROJECT_ROOT } from "./synth";
+import { runOrThrow } from "../lib/process";
+import { PROJECT_ROOT } from "../lib/synth";
 
 /** Creates `venvName` in the project and installs `requirements` unless exactly those are installed; returns its python. */
 export async function ensurePythonEnv(venvName: string, requirements: string, log: (line: string) => void = () => undefined): Promise<string> {

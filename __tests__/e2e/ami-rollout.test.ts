@@ -7,11 +7,11 @@ import { loadConfig } from "../../config/load";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { applySharedAmiKey } from "../../tools/emulator/shared-key";
-import { synthesize } from "../../tools/synth";
+import { synthesize } from "../../lib/synth";
 import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
 import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { runOrThrow } from "../../tools/process";
-import { terraformEnv } from "../../tools/terraform-env";
+import { runOrThrow } from "../../lib/process";
+import { terraformEnv } from "../../lib/terraform-env";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { changedAttributes, expectExit, launchTemplateState, realChanges, savedPlan, sleep, scenarioSteps } from "./helpers";
 
@@ -98,7 +98,7 @@ describe("a new shared AMI rolls into the workload's launch template", () => {
     expect(saved.output_changes?.ami_name).toMatchObject({ before: published.v1.name, after: published.v2.name });
     // The pull-request comment of this very plan calls the AMI update out.
     writeFileSync(join(outdir, "stacks", STACK, "plan.json"), JSON.stringify(saved));
-    const report = await runOrThrow(process.execPath, ["--import", "tsx", "tools/plan-report/cli.ts", "--outdir", outdir], { cwd: join(__dirname, "../..") });
+    const report = await runOrThrow(process.execPath, ["bin/golden-ami.js", "report", "--outdir", outdir], { cwd: join(__dirname, "../..") });
     expect(report.stdout).toContain("**1 launch template moves to a new AMI**");
     expect(report.stdout).toContain(`| \`${published.v1.imageId}\` \`${published.v1.name}\` | \`${published.v2.imageId}\` \`${published.v2.name}\` |`);
   });

@@ -1,10 +1,10 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { join } from "node:path";
 import { plainOutput } from "../../tools/cdktf-cli";
-import { changedAttributes as attributeChanges } from "../../tools/plan-report/summarize";
+import { changedAttributes as attributeChanges } from "../../lib/plan-report/summarize";
 import { Emulator } from "../../tools/emulator/emulator";
 import { launchTemplateVersions } from "../../tools/emulator/inspect";
-import { runOrThrow } from "../../tools/process";
+import { runOrThrow } from "../../lib/process";
 
 export interface PlanJson {
   resource_changes?: {

@@ -7,11 +7,11 @@ import { loadConfig } from "../../config/load";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { applySharedAmiKey } from "../../tools/emulator/shared-key";
-import { synthesize } from "../../tools/synth";
+import { synthesize } from "../../lib/synth";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
 import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { terraformEnv } from "../../tools/terraform-env";
+import { terraformEnv } from "../../lib/terraform-env";
 import { changedAttributes, expectExit, realChanges, savedPlan, sleep, scenarioSteps } from "./helpers";
 
 // Staged promotion and blue/green on the emulator, with the real cdktf CLI, Terraform and provider.

@@ -7,12 +7,12 @@ import { Emulator } from "../../tools/emulator/emulator";
 import { publishAmi } from "../../tools/emulator/publish-ami";
 import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { applySharedAmiKey } from "../../tools/emulator/shared-key";
-import { planStack } from "../../tools/plan-all";
-import { PLAN_ERROR, PLAN_JSON } from "../../tools/plan-report/read-plans";
-import { runOrThrow } from "../../tools/process";
+import { planStack } from "../../lib/plan-stacks";
+import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
+import { runOrThrow } from "../../lib/process";
 import { checkovPlan, readSkips } from "../../tools/security/checkov";
-import { synthesize } from "../../tools/synth";
-import { terraformEnv } from "../../tools/terraform-env";
+import { synthesize } from "../../lib/synth";
+import { terraformEnv } from "../../lib/terraform-env";
 
 // checkov (pinned, tools/security/requirements.txt) on the plan of every stack of the example,
 // planned by the real Terraform and provider against the emulator.

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { gitlabReport } from "../../tools/plan-report/gitlab";
-import { GITLAB_NOTE_LIMIT, renderMarkdown, REPORT_MARKER, runInfoFromEnv } from "../../tools/plan-report/markdown";
-import { TerraformPlan } from "../../tools/plan-report/plan-json";
-import { StackSummary, summarizePlan } from "../../tools/plan-report/summarize";
+import { gitlabReport } from "../../lib/plan-report/gitlab";
+import { GITLAB_NOTE_LIMIT, renderMarkdown, REPORT_MARKER, runInfoFromEnv } from "../../lib/plan-report/markdown";
+import { TerraformPlan } from "../../lib/plan-report/plan-json";
+import { StackSummary, summarizePlan } from "../../lib/plan-report/summarize";
 
 // Fixtures are real Terraform plans against the emulator: npm run fixtures:plans regenerates them.
 const FIXTURES = join(__dirname, "../fixtures/plans");

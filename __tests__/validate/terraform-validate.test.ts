@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeScenarioConfig } from "../../tools/emulator/scenario";
-import { runOrThrow } from "../../tools/process";
-import { synthesize } from "../../tools/synth";
-import { terraformEnv } from "../../tools/terraform-env";
+import { runOrThrow } from "../../lib/process";
+import { synthesize } from "../../lib/synth";
+import { terraformEnv } from "../../lib/terraform-env";
 
 // The real terraform binary and AWS provider (offline, from the provider mirror) on every stack of the example.
 jest.setTimeout(180_000);

@@ -9,9 +9,9 @@ import { publishAmi } from "../emulator/publish-ami";
 import { createNetwork, writeScenarioConfig } from "../emulator/scenario";
 import { applySharedAmiKey } from "../emulator/shared-key";
 import { loadConfig } from "../../config/load";
-import { run } from "../process";
-import { APP_COMMAND, PROJECT_ROOT, synthesize } from "../synth";
-import { terraformEnv } from "../terraform-env";
+import { run } from "../../lib/process";
+import { APP_COMMAND, PROJECT_ROOT, synthesize } from "../../lib/synth";
+import { terraformEnv } from "../../lib/terraform-env";
 
 const RUNS = 3;
 const STACK = "web-staging";

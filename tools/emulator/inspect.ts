@@ -1,6 +1,6 @@
 import { DescribeLaunchTemplateVersionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { join } from "node:path";
-import { runOrThrow } from "../process";
+import { runOrThrow } from "../../lib/process";
 
 /** A stack's outputs after apply, as `terraform output` reports them. */
 export async function stackOutputs(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runOrThrow } from "../process";
+import { runOrThrow } from "../../lib/process";
 
 /**
  * Applies the shared stack's AMI key and alias, and nothing else of it (the emulator has no Image

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { run } from "../process";
+import { run } from "../../lib/process";
 import { ensurePythonEnv } from "../python-env";
 
 export interface Skip {

@@ -3,16 +3,16 @@ import { CreateTagsCommand, DescribeSecurityGroupsCommand, EC2Client } from "@aw
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../../config/load";
-import { withEmulator } from "../emulator/emulator";
-import { publishAmi } from "../emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../emulator/scenario";
-import { applySharedAmiKey } from "../emulator/shared-key";
-import { planStack } from "../plan-all";
-import { runOrThrow } from "../process";
-import { synthesize } from "../synth";
-import { terraformEnv } from "../terraform-env";
-import { PLAN_ERROR, PLAN_JSON } from "./read-plans";
+import { loadConfig } from "../config/load";
+import { withEmulator } from "./emulator/emulator";
+import { publishAmi } from "./emulator/publish-ami";
+import { createNetwork, writeScenarioConfig } from "./emulator/scenario";
+import { applySharedAmiKey } from "./emulator/shared-key";
+import { planStack } from "../lib/plan-stacks";
+import { runOrThrow } from "../lib/process";
+import { synthesize } from "../lib/synth";
+import { terraformEnv } from "../lib/terraform-env";
+import { PLAN_ERROR, PLAN_JSON } from "../lib/plan-report/read-plans";
 
 const FIXTURES = resolve(__dirname, "../../__tests__/fixtures/plans");
 export const FIXTURE_SECRET = "hunter2-never-print-me";

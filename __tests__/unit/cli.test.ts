@@ -1,0 +1,70 @@
+// The golden-ami CLI as a user meets it: a real process, its exit code and what it prints.
+import { join } from "node:path";
+import { run, RunResult } from "../../lib/process";
+
+const ROOT = join(__dirname, "..", "..");
+const COMMANDS = ["plan", "report", "stacks", "lock", "schema"];
+
+function goldenAmi(...args: string[]): Promise<RunResult> {
+  return run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
+}
+
+describe("golden-ami", () => {
+  it("--help lists every command, one a line, with a description", async () => {
+    const result = await goldenAmi("--help");
+    expect(result.code).toBe(0);
+    const commands = result.stdout.split("Commands:\n")[1];
+    for (const name of COMMANDS) expect(commands).toMatch(new RegExp(`^  ${name} .*\\S{3,}`, "m"));
+  });
+
+  it.each(COMMANDS)("%s --help shows usage, options with defaults and an example, exit 0", async (name) => {
+    const result = await goldenAmi(name, "--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: golden-ami ${name} `, "m"));
+    expect(result.stdout).toContain("Options:");
+    expect(result.stdout).toMatch(/^Examples?:\n {2}\$ npx golden-ami /m);
+  });
+
+  it.each(COMMANDS)("%s --no-such-option: one line naming it, exit 2, no stack trace", async (name) => {
+    const result = await goldenAmi(name, "--no-such-option");
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual(["golden-ami: unknown option '--no-such-option'"]);
+    expect(result.stdout).toBe("");
+  });
+
+  it("a bad value is one line naming the option and the value, exit 2", async () => {
+    const result = await goldenAmi("report", "--limit-bytes", "lots");
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(`golden-ami: option '--limit-bytes <n>' argument 'lots' is invalid. expected a positive integer, got "lots"`);
+  });
+
+  it("an unknown command is one line, exit 2", async () => {
+    const result = await goldenAmi("deploy-everything");
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe("golden-ami: unknown command 'deploy-everything'");
+  });
+
+  it("stacks --json describes every stack of the example", async () => {
+    const result = await goldenAmi("stacks", "--role", "all", "--json");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      expect.objectContaining({ stack: "shared", role: "shared" }),
+      expect.objectContaining({ stack: "web-staging", role: "workload", environment: "staging" }),
+      expect.objectContaining({ stack: "web-production", role: "workload", environment: "production" }),
+    ]);
+  });
+
+  it("an invalid configuration is a failure of the work: the problems, exit 1, no stack trace", async () => {
+    const result = await goldenAmi("stacks", "--config", join(ROOT, "no-such-config.yaml"));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("no-such-config.yaml: 1 problem");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("schema --check passes on the committed schema and fails, exit 1, on a stale one", async () => {
+    expect((await goldenAmi("schema", "--check")).code).toBe(0);
+    const stale = await goldenAmi("schema", "--check", "--output", join(ROOT, "package.json"));
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("is out of date; run `npx golden-ami schema`");
+  });
+});

@@ -1,0 +1,19 @@
+// `golden-ami <command>`: what platform engineers and CI run besides cdktf. One file per command.
+import { registerLock } from "./lock";
+import { registerPlan } from "./plan";
+import { rootCommand, runProgram } from "./program";
+import { registerReport } from "./report";
+import { registerSchema } from "./schema";
+import { registerStacks } from "./stacks";
+
+export function goldenAmiProgram() {
+  const program = rootCommand();
+  for (const register of [registerPlan, registerReport, registerStacks, registerLock, registerSchema]) register(program);
+  return program;
+}
+
+if (require.main === module) {
+  void runProgram(goldenAmiProgram(), process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,26 @@
+// golden-ami lock: records each image's recipe version and fingerprint beside the configuration.
+import { Command } from "@commander-js/extra-typings";
+import { displayPath, EXAMPLE_CONFIG, loadConfig } from "../config/load";
+import { ConfigError } from "../config/problems";
+import { recipeLockPath, updateRecipeLock } from "../config/recipe-lock";
+import { CONFIG_OPTION_HELP, withExample } from "./program";
+
+export function registerLock(program: Command): void {
+  const command = program
+    .command("lock")
+    .description("record recipe versions after an image changed")
+    .option("--config <file>", CONFIG_OPTION_HELP)
+    .action((options) => {
+      const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceRecipeLock: false });
+      const lockFile = recipeLockPath(loaded.configPath);
+      const images = loaded.config.images;
+      const refused = updateRecipeLock(
+        images,
+        images.map((image) => loaded.recipeFingerprints.get(image.name) ?? ""),
+        lockFile,
+      );
+      if (refused.length > 0) throw new ConfigError(displayPath(lockFile), refused);
+      console.log(`Recorded ${images.map((i) => `${i.name} ${i.version}`).join(", ")} in ${displayPath(lockFile)}`);
+    });
+  withExample(command, "npx golden-ami lock --config config/example.yaml");
+}

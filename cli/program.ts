@@ -1,0 +1,71 @@
+// What every golden-ami command shares: exit codes, error wording, option parsers.
+import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
+import { ConfigError } from "../config/problems";
+
+/** Exit codes: 0 done, 1 the work failed, 2 the command line was wrong (as POSIX utilities do). */
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A failure of the work itself, with a message for people; no stack trace is printed. */
+export class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_FAILURE,
+  ) {
+    super(message);
+    this.name = "CommandFailed";
+  }
+}
+
+export const DEFAULT_OUTDIR = "cdktf.out";
+
+/** `--config`: the configuration file, from AMI_PIPELINE_CONFIG when not given (as main.ts reads it). */
+export const CONFIG_OPTION_HELP = "configuration file (default: $AMI_PIPELINE_CONFIG, else config/example.yaml)";
+
+export function positiveInteger(value: string): number {
+  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+/** Adds `Example:` to a command's --help. */
+export function withExample(command: { addHelpText(position: "after", text: string): unknown }, ...examples: string[]): void {
+  command.addHelpText("after", `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  $ ${e}`).join("\n")}`);
+}
+
+/**
+ * Runs the program: usage errors are one line and exit 2, failures of the work a message and exit 1,
+ * unexpected errors their message (the stack only with GOLDEN_AMI_DEBUG=1).
+ */
+export async function runProgram(program: Command, argv: ReadonlyArray<string>): Promise<number> {
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one line (or the help); only the exit code is ours.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof ConfigError) {
+      console.error(`golden-ami: invalid configuration, nothing done.\n${error.message}`);
+      return EXIT_FAILURE;
+    }
+    if (error instanceof CommandFailed) {
+      console.error(`golden-ami: ${error.message}`);
+      return error.exitCode;
+    }
+    const detail = process.env.GOLDEN_AMI_DEBUG === "1" && error instanceof Error ? error.stack : undefined;
+    console.error(`golden-ami: ${error instanceof Error ? error.message : String(error)}${detail ? `\n${detail}` : ""}`);
+    return EXIT_FAILURE;
+  }
+}
+
+/** The root command; subcommands created with `.command()` inherit its error handling. */
+export function rootCommand(): Command {
+  return new Command("golden-ami")
+    .description("Golden AMIs on AWS: plan every stack, report plans, list stacks, lock recipes, export the schema.")
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(`golden-ami: ${text.replace(/^error: /, "")}`) })
+    .helpCommand(false)
+    .addHelpText("after", "\nRun `golden-ami <command> --help` for a command's options and an example.");
+}

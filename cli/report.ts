@@ -1,0 +1,44 @@
+// golden-ami report: one Markdown comment (and GitLab terraform reports) from every stack's plan.
+import { Command, Option } from "@commander-js/extra-typings";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gitlabReport } from "../lib/plan-report/gitlab";
+import { GITHUB_COMMENT_LIMIT, renderMarkdown, runInfoFromEnv } from "../lib/plan-report/markdown";
+import { readStackPlans } from "../lib/plan-report/read-plans";
+import { CommandFailed, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
+
+export function registerReport(program: Command): void {
+  const command = program
+    .command("report")
+    .description("render the plans as one pull-request comment and CI reports")
+    .option("--outdir <dir>", "synthesis output directory that `plan` used", DEFAULT_OUTDIR)
+    .option("--markdown <file>", "write the comment to this file (default: stdout)")
+    .addOption(
+      new Option("--limit-bytes <n>", "largest comment in UTF-8 bytes (GitLab takes 1000000)").default(GITHUB_COMMENT_LIMIT).argParser(positiveInteger),
+    )
+    .option("--gitlab-dir <dir>", "write GitLab terraform reports (<stack>.tfplan.json) here")
+    .option("--summary-json <file>", "write counts for CI decisions (AMI updates, failed and changed stacks) here")
+    .option("--json", "print the summary JSON on stdout instead of the comment")
+    .option("--fail-on-error", "exit 1 when any stack failed to plan", false)
+    .action((options) => {
+      const stacks = readStackPlans(options.outdir);
+      const markdown = renderMarkdown(stacks, { limitBytes: options.limitBytes, run: runInfoFromEnv() });
+      const failed = stacks.filter((s) => s.status === "failed").map((s) => s.stack);
+      const summary = {
+        amiUpdates: stacks.reduce((n, s) => n + (s.status === "changed" ? s.amiUpdates.length : 0), 0),
+        failed,
+        changed: stacks.filter((s) => s.status === "changed").map((s) => s.stack),
+      };
+      if (options.markdown) writeFileSync(options.markdown, markdown);
+      else if (!options.json) process.stdout.write(markdown);
+      if (options.json) console.log(JSON.stringify(summary));
+      if (options.summaryJson) writeFileSync(options.summaryJson, JSON.stringify(summary));
+      if (options.gitlabDir) {
+        mkdirSync(options.gitlabDir, { recursive: true });
+        for (const stack of stacks) writeFileSync(join(options.gitlabDir, `${stack.stack}.tfplan.json`), JSON.stringify(gitlabReport(stack)));
+      }
+      if (failed.length > 0) console.error(`Plan failed for: ${failed.join(", ")}`);
+      if (options.failOnError && failed.length > 0) throw new CommandFailed(`${failed.length} stack(s) failed to plan: ${failed.join(", ")}`);
+    });
+  withExample(command, "npx golden-ami report --markdown plan-report.md --summary-json plan-summary.json");
+}

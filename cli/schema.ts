@@ -1,0 +1,35 @@
+// golden-ami schema: the configuration's JSON Schema, for editors (config/config.schema.json).
+import { Command, Option } from "@commander-js/extra-typings";
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { configJsonSchema } from "../config/json-schema";
+import { CommandFailed, withExample } from "./program";
+
+export const SCHEMA_FILE = resolve(__dirname, "..", "config", "config.schema.json");
+
+export function registerSchema(program: Command): void {
+  const command = program
+    .command("schema")
+    .description("write or check the configuration's JSON Schema")
+    .addOption(new Option("--output <file>", "where to write it; - for stdout").default(SCHEMA_FILE, "config/config.schema.json"))
+    .option("--check", "write nothing; exit 1 when the file differs from the schema")
+    .action((options) => {
+      const schema = configJsonSchema();
+      if (options.check) {
+        let current = "";
+        try {
+          current = readFileSync(options.output, "utf8");
+        } catch {
+          // a missing file is simply out of date
+        }
+        if (current !== schema) throw new CommandFailed(`${options.output} is out of date; run \`npx golden-ami schema\``);
+        return;
+      }
+      if (options.output === "-") process.stdout.write(schema);
+      else {
+        writeFileSync(options.output, schema);
+        console.log(`Wrote ${options.output}`);
+      }
+    });
+  withExample(command, "npx golden-ami schema", "npx golden-ami schema --check");
+}

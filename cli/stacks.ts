@@ -1,0 +1,25 @@
+// golden-ami stacks: the stack names of a configuration, for CI matrices and scripts.
+import { Command, Option } from "@commander-js/extra-typings";
+import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
+import { SHARED_STACK_NAME } from "../stacks";
+import { CONFIG_OPTION_HELP, withExample } from "./program";
+
+export function registerStacks(program: Command): void {
+  const command = program
+    .command("stacks")
+    .description("list stack names for CI (shared, workloads, one environment)")
+    .option("--config <file>", CONFIG_OPTION_HELP)
+    .addOption(new Option("--role <role>", "which stacks").choices(["shared", "workload", "all"] as const).default("workload" as const))
+    .option("--environment <name>", "only workloads of this environment")
+    .option("--json", "print a JSON array of {stack, role, environment, account, region}")
+    .action((options) => {
+      const { config } = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG);
+      const shared = { stack: SHARED_STACK_NAME, role: "shared", environment: null, account: config.shared.account_id, region: config.shared.region };
+      const workloads = config.workloads
+        .filter((w) => !options.environment || w.environment === options.environment)
+        .map((w) => ({ stack: w.name, role: "workload", environment: w.environment, account: w.account_id, region: w.region }));
+      const rows = options.role === "shared" ? [shared] : options.role === "workload" ? workloads : [shared, ...workloads];
+      console.log(options.json ? JSON.stringify(rows) : rows.map((r) => r.stack).join(" "));
+    });
+  withExample(command, "npx golden-ami stacks --environment production", "npx golden-ami stacks --role all --json");
+}
