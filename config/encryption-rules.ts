@@ -12,6 +12,15 @@ export function encryptionAndLifecycleProblems(config: Config): Problem[] {
           },
         ]
       : []),
+    // Volumes encrypted under the AWS-managed aws/ebs key cannot be shared with other accounts.
+    ...(image.block_devices.length > 0 && !config.ami_encryption.enabled && !image.distribution.kms_key_arn
+      ? [
+          {
+            path: `images[${i}].block_devices`,
+            message: `got ${image.block_devices.length} encrypted volume(s) but no customer-managed key: their snapshots would be encrypted with the AWS-managed aws/ebs key, which cannot be shared, so no other account could launch the AMI; expected ami_encryption.enabled: true or images[${i}].distribution.kms_key_arn`,
+          },
+        ]
+      : []),
     ...(image.lifecycle.enabled && image.lifecycle.delete_beyond_newest < image.lifecycle.deprecate_beyond_newest
       ? [
           {

@@ -6,7 +6,7 @@ import { checkComponentDocument, ComponentDocument } from "./component-document"
 import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
 import { encryptionAndLifecycleProblems } from "./encryption-rules";
 import { rolloutProblems } from "./rollout-rules";
-import { checkRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath } from "./recipe-lock";
+import { checkRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath, recipeVersions } from "./recipe-lock";
 import { Config, ConfigSchema } from "./schema";
 import { checkTemplateVariables } from "./user-data-template";
 
@@ -30,6 +30,8 @@ export interface LoadedConfig {
   readonly userDataTemplates: ReadonlyMap<string, string>;
   /** Recipe fingerprint of each image, by image name (see recipe-lock.ts). */
   readonly recipeFingerprints: ReadonlyMap<string, string>;
+  /** Recipe versions of each image, newest first: the current one and those recorded before it. */
+  readonly recipeVersions: ReadonlyMap<string, ReadonlyArray<string>>;
 }
 
 export interface LoadOptions {
@@ -72,9 +74,10 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
   const encryptionKey = (image: Config["images"][number]) =>
     config.ami_encryption.enabled ? `alias/${config.ami_encryption.key_alias}` : (image.distribution.kms_key_arn ?? null);
   const fingerprints = config.images.map((image) => recipeFingerprint(image, (file) => components.get(file)?.text ?? "", encryptionKey(image)));
+  const lockFile = recipeLockPath(configPath);
+  const lock = readRecipeLock(lockFile);
   if (problems.length === 0 && options.enforceRecipeLock !== false) {
-    const lockFile = recipeLockPath(configPath);
-    problems.push(...checkRecipeLock(config.images, fingerprints, readRecipeLock(lockFile), displayPath(lockFile)));
+    problems.push(...checkRecipeLock(config.images, fingerprints, lock, displayPath(lockFile)));
   }
   if (problems.length > 0) throw new ConfigError(source, problems);
   return {
@@ -83,6 +86,7 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
     components,
     userDataTemplates,
     recipeFingerprints: new Map(config.images.map((image, i) => [image.name, fingerprints[i]])),
+    recipeVersions: new Map(config.images.map((image) => [image.name, recipeVersions(image, lock)])),
   };
 }
 

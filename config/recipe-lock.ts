@@ -11,10 +11,15 @@ import { Problem, showValue } from "./problems";
 export interface RecipeLockEntry {
   readonly version: string;
   readonly fingerprint: string;
+  /** Versions recorded before this one, newest first: the lifecycle policy still manages their images. */
+  readonly previous_versions?: ReadonlyArray<string>;
 }
 export type RecipeLock = Record<string, RecipeLockEntry>;
 
-export const RECIPE_LOCK_COMMAND = "npm run recipes:lock";
+export const RECIPE_LOCK_COMMAND = "npx golden-ami lock";
+
+/** Versions kept in a lock entry's history: one lifecycle policy selects at most 50 recipes. */
+const HISTORY = 49;
 
 /** `config/example.yaml` → `config/example.recipes.lock.json` */
 export function recipeLockPath(configPath: string): string {
@@ -79,9 +84,24 @@ export function updateRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprint
   };
   const refused = checkRecipeLock(images, fingerprints, asIfRecorded, lockFile);
   if (refused.length > 0) return refused;
-  const next: RecipeLock = Object.fromEntries(images.map((image, i) => [image.name, { version: image.version, fingerprint: fingerprints[i] }]));
+  const next: RecipeLock = Object.fromEntries(
+    images.map((image, i) => [image.name, { version: image.version, fingerprint: fingerprints[i], ...history(lock[image.name], image.version) }]),
+  );
   writeFileSync(lockFile, JSON.stringify(next, null, 2) + "\n");
   return [];
+}
+
+function history(entry: RecipeLockEntry | undefined, version: string): { previous_versions?: string[] } {
+  if (!entry) return {};
+  const previous = entry.version === version ? [...(entry.previous_versions ?? [])] : [entry.version, ...(entry.previous_versions ?? [])];
+  const kept = [...new Set(previous.filter((v) => v !== version))].slice(0, HISTORY);
+  return kept.length > 0 ? { previous_versions: kept } : {};
+}
+
+/** The versions whose images an image's lifecycle policy manages: the current one, then the recorded history. */
+export function recipeVersions(image: ImageConfig, lock: RecipeLock): string[] {
+  const entry = lock[image.name];
+  return [image.version, ...(entry?.version === image.version ? (entry.previous_versions ?? []) : [])];
 }
 
 function nextPatch(version: string): string {

@@ -3,12 +3,31 @@ import { Problem, showValue } from "./problems";
 
 /** Rules of Auto Scaling, instance refresh, blue/green and staged promotion that span several fields. */
 export function rolloutProblems(config: Config): Problem[] {
-  return config.workloads.flatMap((workload, i) => [
-    ...autoScalingProblems(workload, `workloads[${i}].auto_scaling`),
-    ...refreshProblems(workload, `workloads[${i}].auto_scaling`),
-    ...promotionProblems(config, workload, `workloads[${i}]`),
-    ...blueGreenProblems(workload, `workloads[${i}]`),
-  ]);
+  return [
+    ...serviceLinkedRoleProblems(config),
+    ...config.workloads.flatMap((workload, i) => [
+      ...autoScalingProblems(workload, `workloads[${i}].auto_scaling`),
+      ...refreshProblems(workload, `workloads[${i}].auto_scaling`),
+      ...promotionProblems(config, workload, `workloads[${i}]`),
+      ...blueGreenProblems(workload, `workloads[${i}]`),
+    ]),
+  ];
+}
+
+/** Two stacks creating AWSServiceRoleForAutoScaling in one account: the second fails at apply. */
+function serviceLinkedRoleProblems(config: Config): Problem[] {
+  return config.workloads.flatMap((workload, i) => {
+    if (workload.auto_scaling.service_linked_role !== "create") return [];
+    const first = config.workloads.findIndex((w) => w.account_id === workload.account_id && w.auto_scaling.service_linked_role === "create");
+    return first === i
+      ? []
+      : [
+          {
+            path: `workloads[${i}].auto_scaling.service_linked_role`,
+            message: `got "create", but workloads[${first}] (${config.workloads[first].name}) already creates AWSServiceRoleForAutoScaling in account ${workload.account_id}; expected "existing" (a role exists once per account)`,
+          },
+        ];
+  });
 }
 
 function autoScalingProblems(workload: WorkloadConfig, path: string): Problem[] {
@@ -36,11 +55,18 @@ function refreshProblems(workload: WorkloadConfig, path: string): Problem[] {
   const refresh = group.instance_refresh;
   if (!group.enabled || !refresh.enabled) return [];
   const problems: Problem[] = [];
+  if (refresh.auto_rollback) {
+    problems.push({
+      path: `${path}.instance_refresh.auto_rollback`,
+      message:
+        "got true, expected false: Terraform updates the group to the new launch template version before the refresh starts, so AWS would roll back to that same new version (terraform-provider-aws #34189). To go back, pin the previous AMI (ami: { source: pinned, image_id: ami-… }) and apply: a new template version on the old AMI rolls the fleet back",
+    });
+  }
   const version = group.launch_template_version;
   if (version !== "latest") {
     problems.push({
       path: `${path}.launch_template_version`,
-      message: `got ${showValue(version)}, expected "latest": with ${version} the group's configuration never changes, so an instance refresh never starts${refresh.auto_rollback ? ", and AWS refuses auto_rollback with it" : ""}`,
+      message: `got ${showValue(version)}, expected "latest": with ${version} the group's configuration never changes, so an instance refresh never starts`,
     });
   }
   if (refresh.max_healthy_percentage - refresh.min_healthy_percentage > 100) {

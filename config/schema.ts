@@ -50,9 +50,13 @@ export const ComponentRefSchema = z.strictObject({
 export const ScheduleSchema = z.strictObject({
   cron: matches(IMAGE_BUILDER_CRON, 'Image Builder\'s six-field cron such as "cron(0 3 ? * MON *)" (minutes hours day-of-month month day-of-week year)'),
   timezone: z.string().min(1).default("Etc/UTC"),
-  start_condition: z
-    .enum(["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"])
-    .default("EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"),
+  /**
+   * EXPRESSION_MATCH_ONLY builds on every tick, so each build's UpdateOS step brings the week's OS
+   * patches. EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE builds only when a newer parent image
+   * or component version exists: with components pinned to exact versions that is a new parent
+   * image only, and OS patches published in between never trigger a build.
+   */
+  start_condition: z.enum(["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"]).default("EXPRESSION_MATCH_ONLY"),
 });
 
 export const LaunchPermissionsSchema = z.strictObject({
@@ -157,7 +161,8 @@ export const InstanceRefreshSchema = z.strictObject({
   /** Pause points, ascending, unique, ending at 100. @default - none */
   checkpoint_percentages: z.array(z.number().int().min(1).max(100)).default([]),
   checkpoint_delay_seconds: z.number().int().min(0).max(172800).default(3600),
-  auto_rollback: z.boolean().default(true),
+  /** Refused when true: see README "Rolling out a new AMI" (terraform-provider-aws #34189). */
+  auto_rollback: z.boolean().default(false),
   skip_matching: z.boolean().default(true),
 });
 
@@ -178,6 +183,12 @@ export const AutoScalingSchema = z.strictObject({
   /** "latest" follows the launch template's latest_version; "$Latest"/"$Default" never start a refresh. */
   launch_template_version: z.enum(["latest", "$Latest", "$Default"]).default("latest"),
   instance_refresh: InstanceRefreshSchema.prefault({}),
+  /**
+   * "existing": AWSServiceRoleForAutoScaling already exists in the account (AWS creates it with the
+   * first Auto Scaling group). "create": this stack creates it, before the KMS grant that names it;
+   * one stack per account at most.
+   */
+  service_linked_role: z.enum(["existing", "create"]).default("existing"),
 });
 
 const ColourSchema = z.strictObject({

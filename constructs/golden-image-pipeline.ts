@@ -37,7 +37,10 @@ export interface PipelineSchedule {
   readonly cron: string;
   /** @default "Etc/UTC" */
   readonly timezone?: string;
-  /** @default "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE" - build only when something changed */
+  /**
+   * @default "EXPRESSION_MATCH_ONLY" - build on every tick, so OS patches land weekly; the other
+   * condition builds only when a newer parent image or component version exists
+   */
   readonly startCondition?: string;
 }
 
@@ -204,7 +207,7 @@ export class GoldenImagePipeline extends Construct {
       schedule: props.schedule && {
         scheduleExpression: props.schedule.cron,
         timezone: props.schedule.timezone ?? "Etc/UTC",
-        pipelineExecutionStartCondition: props.schedule.startCondition ?? "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
+        pipelineExecutionStartCondition: props.schedule.startCondition ?? "EXPRESSION_MATCH_ONLY",
       },
       tags: props.tags,
     });

@@ -6,11 +6,8 @@ import { Construct } from "constructs";
 import { serviceTrustPolicy } from "./service-role-trust";
 
 /** The managed policies an Image Builder build instance needs (SEEDS §1). */
-export const IMAGE_BUILDER_MANAGED_POLICIES = [
-  "EC2InstanceProfileForImageBuilder",
-  "EC2InstanceProfileForImageBuilderECRContainerBuilds",
-  "AmazonSSMManagedInstanceCore",
-] as const;
+// Least privilege: AMI builds need no ECR (EC2InstanceProfileForImageBuilderECRContainerBuilds is for container recipes).
+export const IMAGE_BUILDER_MANAGED_POLICIES = ["EC2InstanceProfileForImageBuilder", "AmazonSSMManagedInstanceCore"] as const;
 
 export interface ImageBuilderInstanceProfileProps {
   readonly name: string;

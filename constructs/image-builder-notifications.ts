@@ -21,8 +21,11 @@ export interface ImageBuilderNotificationsProps {
 }
 
 /**
- * SEEDS §5: nobody watches a console. Image Builder reports to an encrypted SNS topic (set on the
- * infrastructure configuration), and an EventBridge rule forwards image state changes to it.
+ * SEEDS §5: nobody watches a console. An EventBridge rule forwards Image Builder's image state
+ * changes (only the configured states) to an encrypted SNS topic. It is the only path: the
+ * infrastructure configuration's own SNS setting would send every message a second time, and would
+ * need Image Builder's service-linked role in the key policy, a role that exists only after the
+ * first build (KMS rejects policies naming principals that do not exist).
  */
 export class ImageBuilderNotifications extends Construct {
   readonly key: KmsKey;
@@ -33,7 +36,6 @@ export class ImageBuilderNotifications extends Construct {
     super(scope, id);
     const partition = props.partition.partition;
     const root = `arn:${partition}:iam::${props.accountId}:root`;
-    const imageBuilderRole = `arn:${partition}:iam::${props.accountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`;
     // The AWS-managed SNS key cannot be granted to other services: publishers need a key of ours.
     this.key = new KmsKey(this, "Key", {
       description: `Encrypts the ${props.name} notification topic`,
@@ -44,9 +46,9 @@ export class ImageBuilderNotifications extends Construct {
         Statement: [
           { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
           {
-            Sid: "PublishersEncrypt",
+            Sid: "EventBridgeEncrypts",
             Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com", AWS: imageBuilderRole },
+            Principal: { Service: "events.amazonaws.com" },
             Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
             Resource: "*",
           },
@@ -78,7 +80,6 @@ export class ImageBuilderNotifications extends Construct {
             Resource: this.topic.arn,
             Condition: { ArnEquals: { "aws:SourceArn": this.rule.arn } },
           },
-          { Sid: "ImageBuilderPublishes", Effect: "Allow", Principal: { AWS: imageBuilderRole }, Action: "sns:Publish", Resource: this.topic.arn },
         ],
       }),
     });

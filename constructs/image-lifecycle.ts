@@ -25,8 +25,12 @@ export class LifecycleExecutionRole extends Construct {
 
 export interface ImageLifecyclePolicyProps {
   readonly imageName: string;
-  /** Tags that select the image's Image Builder images. */
-  readonly selectionTags: Readonly<Record<string, string>>;
+  /**
+   * The recipe (name and versions) whose Image Builder images the policy manages. Selection is by
+   * recipe: pipeline images do not carry the pipeline's tags, and AMI tags are not image tags.
+   * At most 50 versions (the API's limit); the newest first.
+   */
+  readonly recipe: { readonly name: string; readonly versions: ReadonlyArray<string> };
   readonly executionRole: LifecycleExecutionRole;
   /** @default 3 */
   readonly deprecateBeyondNewest?: number;
@@ -35,6 +39,9 @@ export interface ImageLifecyclePolicyProps {
   /** @default 30 */
   readonly keepIfLaunchedWithinDays?: number;
 }
+
+/** The most recipes one lifecycle policy selects (Image Builder API, LifecyclePolicyResourceSelection). */
+export const MAX_RECIPES = 50;
 
 /** Keeps the newest AMIs of an image: deprecates the older ones, then deletes them with their snapshots. */
 export class ImageLifecyclePolicy extends Construct {
@@ -49,9 +56,14 @@ export class ImageLifecyclePolicy extends Construct {
       executionRole: props.executionRole.role.arn,
       resourceType: "AMI_IMAGE",
       status: "ENABLED",
-      resourceSelection: [{ tagMap: { ...props.selectionTags } }],
+      resourceSelection: [{ recipe: props.recipe.versions.slice(0, MAX_RECIPES).map((semanticVersion) => ({ name: props.recipe.name, semanticVersion })) }],
       policyDetail: [
-        { action: [{ type: "DEPRECATE" }], filter: [{ type: "COUNT", value: props.deprecateBeyondNewest ?? 3 }], exclusionRules: inUse },
+        // Without includeResources.amis only the Image Builder image is deprecated: its AMIs stay "latest".
+        {
+          action: [{ type: "DEPRECATE", includeResources: [{ amis: true }] }],
+          filter: [{ type: "COUNT", value: props.deprecateBeyondNewest ?? 3 }],
+          exclusionRules: inUse,
+        },
         {
           action: [{ type: "DELETE", includeResources: [{ amis: true, snapshots: true }] }],
           filter: [{ type: "COUNT", value: props.deleteBeyondNewest ?? 10 }],

@@ -1,5 +1,5 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
-import { Token } from "cdktf";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { RollingLaunchTemplate } from "./rolling-launch-template";
 
@@ -14,7 +14,11 @@ export interface InstanceRefreshProps {
   readonly checkpointPercentages?: ReadonlyArray<number>;
   /** @default 3600 */
   readonly checkpointDelaySeconds?: number;
-  /** @default true */
+  /**
+   * Keep false with Terraform: the provider updates the group to the new launch template version
+   * before it starts the refresh, so a rollback returns to that same new version
+   * (terraform-provider-aws #34189). Go back by pinning the previous AMI instead. @default false
+   */
   readonly autoRollback?: boolean;
   /** @default true - instances already on the new version are kept */
   readonly skipMatching?: boolean;
@@ -47,6 +51,8 @@ export interface RollingAutoScalingGroupProps {
   readonly instanceRefresh?: InstanceRefreshProps;
   /** Propagated to instances. @default - none */
   readonly tags?: Record<string, string>;
+  /** What must exist before the group launches anything, such as the KMS grant of its AMI key. @default - none */
+  readonly dependsOn?: ReadonlyArray<ITerraformDependable>;
 }
 
 /** An Auto Scaling group that rolls onto every new version of its launch template. */
@@ -78,10 +84,11 @@ export class RollingAutoScalingGroup extends Construct {
           instanceWarmup: String(refresh.instanceWarmupSeconds ?? 300),
           checkpointPercentages: refresh.checkpointPercentages?.length ? [...refresh.checkpointPercentages] : undefined,
           checkpointDelay: refresh.checkpointPercentages?.length ? String(refresh.checkpointDelaySeconds ?? 3600) : undefined,
-          autoRollback: refresh.autoRollback ?? true,
+          autoRollback: refresh.autoRollback ?? false,
           skipMatching: refresh.skipMatching ?? true,
         },
       },
+      dependsOn: props.dependsOn?.length ? [...props.dependsOn] : undefined,
       tag: Object.entries({ Name: props.namePrefix, ...props.tags }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       // Left to scaling, the desired capacity moves on its own; that is not drift to undo. (Owned by the
       // configuration, it must not be ignored: after a size change the provider waits for the planned value.)

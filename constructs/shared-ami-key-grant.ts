@@ -1,6 +1,8 @@
 import { DataAwsKmsKey } from "@cdktf/provider-aws/lib/data-aws-kms-key";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { KmsGrant } from "@cdktf/provider-aws/lib/kms-grant";
 import { Construct } from "constructs";
+import { AUTO_SCALING_GRANT_OPERATIONS, AUTO_SCALING_SERVICE_LINKED_ROLE } from "./shared-ami-key";
 
 export interface SharedAmiKeyGrantProps {
   /** Alias name of the shared AMI key, without "alias/". */
@@ -9,24 +11,41 @@ export interface SharedAmiKeyGrantProps {
   readonly workloadAccountId: string;
   readonly region: string;
   readonly partition: string;
+  /** Unique per stack in the account and region: grants with the same name and parameters are one grant in KMS. */
+  readonly grantName: string;
+  /**
+   * Create AWSServiceRoleForAutoScaling first. AWS creates it with the account's first Auto Scaling
+   * group, which is too late for this grant; only one stack per account may create it.
+   * @default false - the role exists already
+   */
+  readonly createServiceLinkedRole?: boolean;
 }
 
 /**
  * Lets this account's Auto Scaling service-linked role use the shared AMI key: without the grant,
- * instances from an AMI encrypted with it fail to launch (Client.InternalError).
+ * instances from an AMI encrypted with it fail to launch (Client.InternalError). Created from the
+ * workload account, as the EC2 Auto Scaling user guide's cross-account example does.
  */
 export class SharedAmiKeyGrant extends Construct {
   readonly grant: KmsGrant;
+  readonly serviceLinkedRole?: IamServiceLinkedRole;
 
   constructor(scope: Construct, id: string, props: SharedAmiKeyGrantProps) {
     super(scope, id);
     // An alias ARN finds a key of another account; the grant itself needs the key ARN.
     const key = new DataAwsKmsKey(this, "SharedKey", { keyId: `arn:${props.partition}:kms:${props.region}:${props.sharedAccountId}:alias/${props.alias}` });
+    this.serviceLinkedRole = props.createServiceLinkedRole
+      ? new IamServiceLinkedRole(this, "AutoScalingServiceLinkedRole", {
+          awsServiceName: "autoscaling.amazonaws.com",
+          description: "Auto Scaling launches instances (created before the KMS grant that names it)",
+        })
+      : undefined;
     this.grant = new KmsGrant(this, "Resource", {
-      name: "golden-ami-autoscaling",
+      name: props.grantName,
       keyId: key.arn,
-      granteePrincipal: `arn:${props.partition}:iam::${props.workloadAccountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-      operations: ["Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "DescribeKey", "CreateGrant"],
+      granteePrincipal: `arn:${props.partition}:iam::${props.workloadAccountId}:${AUTO_SCALING_SERVICE_LINKED_ROLE}`,
+      operations: [...AUTO_SCALING_GRANT_OPERATIONS],
+      dependsOn: this.serviceLinkedRole ? [this.serviceLinkedRole] : undefined,
     });
   }
 }

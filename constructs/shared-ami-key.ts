@@ -30,7 +30,9 @@ export class SharedAmiKey extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedAmiKeyProps) {
     super(scope, id);
-    const policy = JSON.stringify(sharedAmiKeyPolicy(`arn:${props.partition.partition}:iam::${props.accountId}:root`, props.organizationId));
+    const policy = JSON.stringify(
+      sharedAmiKeyPolicy(`arn:${props.partition.partition}:iam::${props.accountId}:root`, props.organizationId, props.partition.partition),
+    );
     this.key = new KmsKey(this, "Resource", {
       description: "Encrypts the organization's golden AMIs",
       enableKeyRotation: true,
@@ -54,8 +56,16 @@ export class SharedAmiKey extends Construct {
   }
 }
 
-export function sharedAmiKeyPolicy(accountRoot: string, organizationId: string) {
-  const inOrganization = { StringEquals: { "aws:PrincipalOrgID": organizationId } };
+/** The Auto Scaling service-linked role of any account (the grant's grantee in each workload account). */
+export const AUTO_SCALING_SERVICE_LINKED_ROLE = "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
+
+/**
+ * Key policy of the organization's AMI key. Names no principal that might not exist (KMS rejects such
+ * a policy): organization accounts are matched by aws:PrincipalOrgID, grantees by condition keys.
+ * docs/aws-contract.md, "AMI key policy" cites the AWS documents behind each statement.
+ */
+export function sharedAmiKeyPolicy(accountRoot: string, organizationId: string, partition = "aws") {
+  const inOrganization = { "aws:PrincipalOrgID": organizationId };
   return {
     Version: "2012-10-17",
     Statement: [
@@ -64,18 +74,45 @@ export function sharedAmiKeyPolicy(accountRoot: string, organizationId: string) 
         Sid: "OrganizationLaunchesSharedAmis",
         Effect: "Allow",
         Principal: { AWS: "*" },
-        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: inOrganization,
+        Condition: { StringEquals: inOrganization },
       },
       {
+        // EC2 creates its own grants when an organization account launches or copies an encrypted AMI.
         Sid: "OrganizationGrantsToAwsServices",
         Effect: "Allow",
         Principal: { AWS: "*" },
         Action: "kms:CreateGrant",
         Resource: "*",
-        Condition: { ...inOrganization, Bool: { "kms:GrantIsForAWSResource": "true" } },
+        Condition: { StringEquals: inOrganization, Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+      {
+        // Each workload account's Terraform (aws_kms_grant) creates a grant for its own Auto Scaling
+        // service-linked role: a direct call, for which kms:GrantIsForAWSResource is false.
+        Sid: "OrganizationGrantsToAutoScaling",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: {
+          StringEquals: inOrganization,
+          StringLike: { "kms:GranteePrincipal": `arn:${partition}:iam::*:${AUTO_SCALING_SERVICE_LINKED_ROLE}` },
+          "ForAllValues:StringEquals": { "kms:GrantOperations": [...AUTO_SCALING_GRANT_OPERATIONS] },
+        },
       },
     ],
   };
 }
+
+/** What the Auto Scaling service-linked role needs of the key (EC2 Auto Scaling user guide, cross-account example). */
+export const AUTO_SCALING_GRANT_OPERATIONS = [
+  "Encrypt",
+  "Decrypt",
+  "ReEncryptFrom",
+  "ReEncryptTo",
+  "GenerateDataKey",
+  "GenerateDataKeyWithoutPlaintext",
+  "DescribeKey",
+  "CreateGrant",
+] as const;

@@ -1,5 +1,6 @@
 import { App, Aspects } from "cdktf";
 import { PolicyAspect } from "../constructs/policy/policy-aspect";
+import { terraformLiteral, terraformLiterals } from "../constructs/terraform-literal";
 import type { LoadedConfig } from "../config/load";
 import { SharedImageStack } from "./shared-image-stack";
 import { StateLocation } from "./stack-foundation";
@@ -16,9 +17,20 @@ export interface BuildOptions {
 
 /** One shared stack, and one stack per workload (account/region/environment). */
 export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions = {}) {
-  const { config } = loaded;
+  // Every configuration string and component document is data for Terraform, never a template.
+  const config = terraformLiterals(loaded.config);
+  const components = new Map(
+    [...loaded.components].map(([file, source]) => [file, { ...source, text: terraformLiteral(source.text), document: terraformLiterals(source.document) }]),
+  );
+  const commit = options.commit === undefined ? undefined : terraformLiteral(options.commit);
   const state: StateLocation = { s3: config.state, localDir: options.localStateDir };
-  const shared = new SharedImageStack(app, SHARED_STACK_NAME, { config, components: loaded.components, state, commit: options.commit });
+  const shared = new SharedImageStack(app, SHARED_STACK_NAME, {
+    config,
+    components,
+    state,
+    commit,
+    recipeVersions: loaded.recipeVersions,
+  });
   const workloads = config.workloads.map(
     (workload) => new WorkloadStack(app, workload.name, { config, workload, state, userDataTemplate: loaded.userDataTemplates.get(workload.name) }),
   );

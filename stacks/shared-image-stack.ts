@@ -17,6 +17,8 @@ export interface SharedImageStackProps {
   readonly state: StateLocation;
   /** Commit recorded on every AMI built from this configuration. @default - no SourceCommit tag */
   readonly commit?: string;
+  /** Every recipe version of each image still worth managing, newest first (from the recipe lock). @default - the current version */
+  readonly recipeVersions?: ReadonlyMap<string, ReadonlyArray<string>>;
 }
 
 /** The shared (tooling) account: one Image Builder pipeline per image, shared with the organization. */
@@ -30,7 +32,12 @@ export class SharedImageStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
     configureState(this, id, props.state);
-    const provider = { roleArn: config.shared.role_arn, sessionName: "golden-ami-shared", defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id } };
+    const provider = {
+      accountId: config.shared.account_id,
+      roleArn: config.shared.role_arn,
+      sessionName: "golden-ami-shared",
+      defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
+    };
     awsProvider(this, { ...provider, region: config.shared.region });
     const partition = new DataAwsPartition(this, "partition");
     if (config.ami_encryption.enabled) {
@@ -60,7 +67,7 @@ export class SharedImageStack extends TerraformStack {
       config.images.map((image) => [
         image.name,
         new GoldenImagePipeline(this, `Image-${image.name}`, {
-          ...pipelineProps(image, props, buildProfile, partition, this.notifications.topic.arn),
+          ...pipelineProps(image, props, buildProfile, partition),
           ...(this.amiKey && { amiKmsKeyId: this.amiKey.key.arn, distributionKmsKeyIds: this.amiKey.arnByRegion }),
         }),
       ]),
@@ -69,7 +76,7 @@ export class SharedImageStack extends TerraformStack {
       if (!image.lifecycle.enabled || !lifecycleRole) continue;
       new ImageLifecyclePolicy(this, `Lifecycle-${image.name}`, {
         imageName: image.name,
-        selectionTags: imageSelectionTags(image.name),
+        recipe: { name: image.name, versions: props.recipeVersions?.get(image.name) ?? [image.version] },
         executionRole: lifecycleRole,
         deprecateBeyondNewest: image.lifecycle.deprecate_beyond_newest,
         deleteBeyondNewest: image.lifecycle.delete_beyond_newest,
@@ -83,13 +90,7 @@ export class SharedImageStack extends TerraformStack {
   }
 }
 
-function pipelineProps(
-  image: ImageConfig,
-  props: SharedImageStackProps,
-  profile: ImageBuilderInstanceProfile,
-  partition: DataAwsPartition,
-  snsTopicArn: string,
-) {
+function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile: ImageBuilderInstanceProfile, partition: DataAwsPartition) {
   const { config, components } = props;
   const permissions = image.distribution.launch_permissions;
   return {
@@ -128,14 +129,12 @@ function pipelineProps(
     },
     amiTags: distributedAmiTags(image, props.commit),
     amiKmsKeyId: image.distribution.kms_key_arn,
-    snsTopicArn,
-    // Image Builder's images carry these, so the lifecycle policy can select them.
-    tags: imageSelectionTags(image.name),
+    tags: imageResourceTags(image.name),
   };
 }
 
-/** Tags on an image's Image Builder resources, by which its lifecycle policy selects them. */
-function imageSelectionTags(imageName: string): Record<string, string> {
+/** Tags on an image's Image Builder resources (for people and cost reports; lifecycle selects by recipe). */
+function imageResourceTags(imageName: string): Record<string, string> {
   return { Image: imageName };
 }
 

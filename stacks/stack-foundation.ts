@@ -29,6 +29,8 @@ export function configureState(stack: TerraformStack, stackName: string, state: 
 
 export interface ProviderProps {
   readonly region: string;
+  /** The only account this provider may act in (allowed_account_ids): a wrong role or profile fails at plan, before any change. */
+  readonly accountId: string;
   /** @default - the credentials Terraform runs with */
   readonly roleArn?: string;
   readonly sessionName: string;
@@ -41,6 +43,7 @@ export function awsProvider(stack: TerraformStack, props: ProviderProps): AwsPro
   return new AwsProvider(stack, props.alias ? `aws-${props.alias}` : "aws", {
     alias: props.alias,
     region: props.region,
+    allowedAccountIds: [props.accountId],
     assumeRole: props.roleArn ? [{ roleArn: props.roleArn, sessionName: props.sessionName }] : undefined,
     defaultTags: [{ tags: props.defaultTags }],
   });

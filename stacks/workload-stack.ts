@@ -1,7 +1,7 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Fn, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformAsset, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { AmiSourceConfig, Config, WorkloadConfig } from "../config/schema";
 import { amiParameterName } from "../constructs/ami-conventions";
@@ -37,20 +37,25 @@ export class WorkloadStack extends TerraformStack {
     configureState(this, id, props.state);
     awsProvider(this, {
       region: workload.region,
+      accountId: workload.account_id,
       roleArn: workload.role_arn,
       sessionName: `golden-ami-${workload.name}`,
       defaultTags: { ...config.tags, ...workload.tags, ManagedBy: "cdktf", Stack: id, Environment: workload.environment },
     });
 
-    if (config.ami_encryption.enabled && workload.auto_scaling.enabled) {
-      new SharedAmiKeyGrant(this, "SharedAmiKeyGrant", {
-        alias: config.ami_encryption.key_alias,
-        sharedAccountId: config.shared.account_id,
-        workloadAccountId: workload.account_id,
-        region: workload.region,
-        partition: new DataAwsPartition(this, "partition").partition,
-      });
-    }
+    // Instances from AMIs under the organization key launch only once the grant exists.
+    const keyGrant =
+      config.ami_encryption.enabled && workload.auto_scaling.enabled
+        ? new SharedAmiKeyGrant(this, "SharedAmiKeyGrant", {
+            alias: config.ami_encryption.key_alias,
+            sharedAccountId: config.shared.account_id,
+            workloadAccountId: workload.account_id,
+            region: workload.region,
+            partition: new DataAwsPartition(this, "partition").partition,
+            grantName: `golden-ami-autoscaling-${workload.name}`,
+            createServiceLinkedRole: workload.auto_scaling.service_linked_role === "create",
+          })
+        : undefined;
 
     const securityGroupIds = workload.network.security_group_ids ?? [
       new EgressOnlySecurityGroup(this, "SecurityGroup", {
@@ -73,7 +78,7 @@ export class WorkloadStack extends TerraformStack {
     };
 
     if (workload.blue_green) {
-      this.blueGreen = this.blueGreenFleet(config, workload, launchTemplate);
+      this.blueGreen = this.blueGreenFleet(config, workload, launchTemplate, keyGrant);
       return;
     }
 
@@ -81,7 +86,7 @@ export class WorkloadStack extends TerraformStack {
     this.launchTemplate = new RollingLaunchTemplate(this, "LaunchTemplate", { ...launchTemplate, namePrefix: workload.name, imageId: this.ami.imageId });
     if (workload.auto_scaling.enabled) {
       this.group = new RollingAutoScalingGroup(this, "AutoScalingGroup", {
-        ...groupProps(workload),
+        ...groupProps(workload, keyGrant),
         namePrefix: workload.name,
         launchTemplate: this.launchTemplate,
         minSize: workload.auto_scaling.min_size,
@@ -106,7 +111,12 @@ export class WorkloadStack extends TerraformStack {
     if (this.group) new TerraformOutput(this, "auto_scaling_group_name", { value: this.group.group.name });
   }
 
-  private blueGreenFleet(config: Config, workload: WorkloadConfig, launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix">): BlueGreenFleet {
+  private blueGreenFleet(
+    config: Config,
+    workload: WorkloadConfig,
+    launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix">,
+    keyGrant: SharedAmiKeyGrant | undefined,
+  ): BlueGreenFleet {
     const settings = workload.blue_green!;
     const colours = Object.fromEntries(
       (["blue", "green"] as const).flatMap((colour) => {
@@ -124,7 +134,7 @@ export class WorkloadStack extends TerraformStack {
       healthCheckPath: settings.health_check_path,
       colours,
       launchTemplate,
-      group: groupProps(workload),
+      group: groupProps(workload, keyGrant),
     });
     new TerraformOutput(this, "production_target_group_arn", { value: fleet.targetGroups.production.arn });
     new TerraformOutput(this, "verification_target_group_arn", { value: fleet.targetGroups.verification.arn });
@@ -133,7 +143,10 @@ export class WorkloadStack extends TerraformStack {
 }
 
 /** Group settings shared by the rolling group and both blue/green colours. */
-function groupProps(workload: WorkloadConfig): Omit<RollingAutoScalingGroupProps, "launchTemplate" | "namePrefix" | "minSize" | "maxSize"> {
+function groupProps(
+  workload: WorkloadConfig,
+  keyGrant: SharedAmiKeyGrant | undefined,
+): Omit<RollingAutoScalingGroupProps, "launchTemplate" | "namePrefix" | "minSize" | "maxSize"> {
   const group = workload.auto_scaling;
   const refresh = group.instance_refresh;
   return {
@@ -153,6 +166,7 @@ function groupProps(workload: WorkloadConfig): Omit<RollingAutoScalingGroupProps
         }
       : undefined,
     tags: { Workload: workload.name },
+    dependsOn: keyGrant ? [keyGrant.grant] : undefined,
   };
 }
 
@@ -172,8 +186,13 @@ function sharedAmi(scope: Construct, id: string, config: Config, workload: Workl
   }
 }
 
-/** Terraform renders the template at plan time, so a changed variable is an ordinary diff. */
+/**
+ * Terraform renders the template at plan time, so a changed variable is an ordinary diff. The
+ * variables live in a local (plain JSON strings, escaped like all configuration text), not inline in
+ * the templatefile() call, where cdktf would not escape quotes or "%{" in them.
+ */
 function renderUserData(scope: Construct, templatePath: string, variables: Record<string, string>): string {
   const asset = new TerraformAsset(scope, "UserDataTemplate", { path: templatePath });
-  return Fn.base64encode(Fn.templatefile(asset.path, variables));
+  const values = new TerraformLocal(scope, "user_data_variables", variables);
+  return Fn.base64encode(Fn.templatefile(asset.path, values.expression));
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkRecipeLock, recipeFingerprint, recipeLockPath, updateRecipeLock } from "../../config/recipe-lock";
+import { checkRecipeLock, recipeFingerprint, recipeLockPath, recipeVersions, updateRecipeLock } from "../../config/recipe-lock";
 import { exampleRaw, load, problemsOf } from "../helpers/example";
 
 describe("recipe lock (recipes are immutable in AWS)", () => {
@@ -24,12 +24,13 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     expect(problem.path).toBe("images[0].version");
     expect(problem.message).toContain('got "1.0.0"');
     expect(problem.message).toContain("expected a new version such as 1.0.1");
-    expect(problem.message).toContain("npm run recipes:lock");
+    expect(problem.message).toContain("npx golden-ami lock");
   });
 
   it("throws when the encryption key of the recipe changes without a version bump", () => {
     const raw = exampleRaw();
     raw.ami_encryption.enabled = false;
+    raw.images[0].distribution.kms_key_arn = "arn:aws:kms:ap-northeast-1:111122223333:key/other"; // volumes need a customer key
     expect(problemsOf(raw, { enforceRecipeLock: true })).toEqual([
       { path: "images[0].version", message: expect.stringContaining("expected a new version such as 1.0.1") },
     ]);
@@ -59,5 +60,20 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     const refused = updateRecipeLock(images, ["sha256:other"], lockFile);
     expect(refused).toEqual([{ path: "images[0].version", message: expect.stringContaining("changed since 1.0.0") }]);
     expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.fingerprint).toBe(fingerprints[0]);
+  });
+
+  it("keeps the versions recorded before, newest first, so the lifecycle policy still manages their images", () => {
+    const lockFile = join(mkdtempSync(join(tmpdir(), "lock-")), "c.recipes.lock.json");
+    expect(updateRecipeLock(images, fingerprints, lockFile)).toEqual([]);
+    const bumped = [{ ...images[0], version: "1.0.1" }];
+    expect(updateRecipeLock(bumped, ["sha256:second"], lockFile)).toEqual([]);
+    const twice = [{ ...images[0], version: "1.1.0" }];
+    expect(updateRecipeLock(twice, ["sha256:third"], lockFile)).toEqual([]);
+    const lock = JSON.parse(readFileSync(lockFile, "utf8"));
+    expect(lock.sample).toEqual({ version: "1.1.0", fingerprint: "sha256:third", previous_versions: ["1.0.1", "1.0.0"] });
+    expect(recipeVersions(twice[0], lock)).toEqual(["1.1.0", "1.0.1", "1.0.0"]);
+    // Recording the same version again changes nothing in the history.
+    expect(updateRecipeLock(twice, ["sha256:third"], lockFile)).toEqual([]);
+    expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.previous_versions).toEqual(["1.0.1", "1.0.0"]);
   });
 });

@@ -24,7 +24,7 @@ describe("Auto Scaling group (rolling)", () => {
     });
   });
 
-  it("rolls instances with an instance refresh: Rolling, healthy percentage, warm-up, checkpoints, auto-rollback, skip matching", () => {
+  it("rolls instances with an instance refresh: Rolling, healthy percentage, warm-up, checkpoints, no auto-rollback (provider #34189), skip matching", () => {
     expect(staging).toHaveResourceWithProperties(AutoscalingGroup, {
       instance_refresh: {
         strategy: "Rolling",
@@ -34,7 +34,7 @@ describe("Auto Scaling group (rolling)", () => {
           instance_warmup: "300",
           checkpoint_percentages: [50, 100],
           checkpoint_delay: "600",
-          auto_rollback: true,
+          auto_rollback: false,
           skip_matching: true,
         },
       },
@@ -161,21 +161,22 @@ describe("blue/green", () => {
 describe("notifications (shared account)", () => {
   const shared = synthAll().shared;
 
-  it("encrypts the topic with a rotated customer-managed key that Image Builder and EventBridge may use", () => {
+  it("encrypts the topic with a rotated customer-managed key that EventBridge may use, naming no role that may not exist", () => {
     expect(shared).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
     const keys = JSON.parse(shared).resource.aws_kms_key as Record<string, { description: string; policy: string }>;
     const [keyId, key] = Object.entries(keys).find(([, k]) => k.description.includes("notification"))!;
     const statements = JSON.parse(key.policy).Statement;
     expect(statements[1].Principal.Service).toBe("events.amazonaws.com");
-    expect(statements[1].Principal.AWS).toContain("AWSServiceRoleForImageBuilder");
+    expect(statements[1].Principal).toEqual({ Service: "events.amazonaws.com" });
+    expect(key.policy).not.toContain("AWSServiceRoleForImageBuilder");
     const [topic] = resourcesOf(shared, "aws_sns_topic");
     expect(topic.kms_master_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
   });
 
-  it("sets the topic on the infrastructure configuration", () => {
-    expect(shared).toHaveResourceWithProperties(ImagebuilderInfrastructureConfiguration, {
-      sns_topic_arn: `\${aws_sns_topic.${onlyKey(shared, "aws_sns_topic")}.arn}`,
-    });
+  it("notifies through EventBridge only: the infrastructure configuration sets no topic (each message once)", () => {
+    const [infrastructure] = resourcesOf(shared, "aws_imagebuilder_infrastructure_configuration");
+    expect(infrastructure.sns_topic_arn).toBeUndefined();
+    expect(shared).toHaveResource(ImagebuilderInfrastructureConfiguration);
   });
 
   it("forwards Image Builder image state changes (available, failed) to the topic", () => {

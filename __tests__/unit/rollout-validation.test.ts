@@ -1,3 +1,4 @@
+import type { RawConfig } from "../helpers/example";
 import { describeRules, Rule } from "../helpers/rules";
 
 const stagingGroup = "workloads[0].auto_scaling";
@@ -60,11 +61,26 @@ const rules: Rule[] = [
     mentions: ["[25,50]", "ending at 100"],
   },
   {
-    rule: "auto-rollback is refused with $Latest",
+    rule: "an instance refresh with $Latest is refused (it would never start)",
     bad: (c) => (c.workloads[0].auto_scaling.launch_template_version = "$Latest"),
     good: (c) => Object.assign(c.workloads[0].auto_scaling, { launch_template_version: "$Latest", instance_refresh: { enabled: false } }),
     path: `${stagingGroup}.launch_template_version`,
-    mentions: ['"$Latest"', "never starts", "refuses auto_rollback"],
+    mentions: ['"$Latest"', "never starts"],
+  },
+  {
+    // terraform-provider-aws #34189: the group is updated before the refresh, so a rollback returns to the new version.
+    rule: "auto-rollback is refused: with Terraform it would roll back to the new version",
+    bad: (c) => (c.workloads[0].auto_scaling.instance_refresh.auto_rollback = true),
+    good: (c) => (c.workloads[0].auto_scaling.instance_refresh.auto_rollback = false),
+    path: `${stagingGroup}.instance_refresh.auto_rollback`,
+    mentions: ["got true", "#34189", "pin the previous AMI"],
+  },
+  {
+    rule: "only one stack per account creates the Auto Scaling service-linked role",
+    bad: (c) => c.workloads.forEach((w: RawConfig) => (w.auto_scaling.service_linked_role = "create")),
+    good: (c) => (c.workloads[0].auto_scaling.service_linked_role = "create"),
+    path: "workloads[1].auto_scaling.service_linked_role",
+    mentions: ['got "create"', "web-staging", "444455556666", '"existing"'],
   },
   {
     rule: "an instance refresh with $Default is refused too (it would never start)",

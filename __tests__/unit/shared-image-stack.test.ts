@@ -64,10 +64,11 @@ describe("SharedImageStack (example configuration)", () => {
     for (const rule of group.egress as { from_port: number; protocol: string }[]) expect(rule).toMatchObject({ from_port: 443, protocol: "tcp" });
   });
 
-  it("uses an SSM-managed instance profile with the seed's managed policies, trusted by EC2", () => {
+  it("uses an SSM-managed instance profile with the seed's managed policies (no ECR: AMI builds need none), trusted by EC2", () => {
     const [role] = resourcesOf(shared, "aws_iam_role");
     expect(JSON.parse(role.assume_role_policy as string).Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
-    for (const policy of ["EC2InstanceProfileForImageBuilder", "EC2InstanceProfileForImageBuilderECRContainerBuilds", "AmazonSSMManagedInstanceCore"]) {
+    expect(JSON.stringify(resourcesOf(shared, "aws_iam_role_policy_attachment"))).not.toContain("ECRContainerBuilds");
+    for (const policy of ["EC2InstanceProfileForImageBuilder", "AmazonSSMManagedInstanceCore"]) {
       expect(shared).toHaveResourceWithProperties(IamRolePolicyAttachment, {
         policy_arn: `arn:\${data.aws_partition.partition.partition}:iam::aws:policy/${policy}`,
       });
@@ -122,7 +123,7 @@ describe("SharedImageStack (example configuration)", () => {
       schedule: {
         schedule_expression: "cron(0 3 ? * MON *)",
         timezone: "Asia/Tokyo",
-        pipeline_execution_start_condition: "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
+        pipeline_execution_start_condition: "EXPRESSION_MATCH_ONLY",
       },
       image_tests_configuration: { image_tests_enabled: true, timeout_minutes: 90 },
     });

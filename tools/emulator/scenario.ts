@@ -45,6 +45,11 @@ export function writeScenarioConfig(options: ScenarioOptions): string {
   });
   if (options.state) document.set("state", document.createNode(options.state));
   options.edit?.(document);
+  // The emulator answers as one account (the shared one, MOTO_ACCOUNT_ID), and every provider accepts
+  // only the account its configuration names (allowed_account_ids). So the scenario, not a switch in
+  // the stacks, says every workload lives in that account: there is no guard to turn off by mistake.
+  const emulatedAccount = document.getIn(["shared", "account_id"]);
+  (document.get("workloads") as { items: unknown[] }).items.forEach((_, i) => document.setIn(["workloads", i, "account_id"], emulatedAccount));
   const configPath = join(options.dir, "config.yaml");
   writeFileSync(configPath, document.toString());
   copyFileSync(recipeLockPath(EXAMPLE_CONFIG), recipeLockPath(configPath));
