@@ -125,7 +125,7 @@ describe("staged promotion: production runs only what staging has run", () => {
             min_healthy_percentage: 90,
             checkpoint_percentages: [25, 50, 100],
             checkpoint_delay: "900",
-            auto_rollback: true,
+            auto_rollback: false,
             skip_matching: true,
           }),
         ],

@@ -130,7 +130,14 @@ describe("AWS contract: lifecycle policy", () => {
     const raw: RawConfig = exampleRaw();
     const loaded = synthAll(raw).shared;
     const [policy] = resourcesOf(loaded, "aws_imagebuilder_lifecycle_policy");
-    expect(policy.resource_selection).toEqual([{ recipe: [{ name: "sample", semantic_version: "1.0.0" }] }]);
+    expect(policy.resource_selection).toEqual([
+      {
+        recipe: [
+          { name: "sample", semantic_version: "1.0.1" },
+          { name: "sample", semantic_version: "1.0.0" },
+        ],
+      },
+    ]);
   });
 
   // Image Builder API reference, LifecyclePolicyDetailAction: DEPRECATE sets the status on the image

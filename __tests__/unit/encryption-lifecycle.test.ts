@@ -86,7 +86,14 @@ describe("lifecycle policy", () => {
       name: "sample-lifecycle",
       resource_type: "AMI_IMAGE",
       status: "ENABLED",
-      resource_selection: [{ recipe: [{ name: "sample", semantic_version: "1.0.0" }] }],
+      resource_selection: [
+        {
+          recipe: [
+            { name: "sample", semantic_version: "1.0.1" },
+            { name: "sample", semantic_version: "1.0.0" },
+          ],
+        },
+      ],
       policy_detail: [
         { action: [{ type: "DEPRECATE", include_resources: [{ amis: true }] }], filter: [{ type: "COUNT", value: 3 }], exclusion_rules: inUse },
         { action: [{ type: "DELETE", include_resources: [{ amis: true, snapshots: true }] }], filter: [{ type: "COUNT", value: 10 }], exclusion_rules: inUse },

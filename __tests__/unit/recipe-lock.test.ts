@@ -22,8 +22,8 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     raw.images[0].block_devices[0].volume_size_gib = 200;
     const [problem] = problemsOf(raw, { enforceRecipeLock: true });
     expect(problem.path).toBe("images[0].version");
-    expect(problem.message).toContain('got "1.0.0"');
-    expect(problem.message).toContain("expected a new version such as 1.0.1");
+    expect(problem.message).toContain('got "1.0.1"');
+    expect(problem.message).toContain("expected a new version such as 1.0.2");
     expect(problem.message).toContain("npx golden-ami lock");
   });
 
@@ -32,14 +32,14 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     raw.ami_encryption.enabled = false;
     raw.images[0].distribution.kms_key_arn = "arn:aws:kms:ap-northeast-1:111122223333:key/other"; // volumes need a customer key
     expect(problemsOf(raw, { enforceRecipeLock: true })).toEqual([
-      { path: "images[0].version", message: expect.stringContaining("expected a new version such as 1.0.1") },
+      { path: "images[0].version", message: expect.stringContaining("expected a new version such as 1.0.2") },
     ]);
   });
 
   it("throws when a bumped version is not recorded yet", () => {
     const raw = exampleRaw();
     raw.images[0].block_devices[0].volume_size_gib = 200;
-    raw.images[0].version = "1.0.1";
+    raw.images[0].version = "1.0.2";
     expect(problemsOf(raw, { enforceRecipeLock: true })).toEqual([{ path: "images[0].version", message: expect.stringContaining("not recorded") }]);
   });
 
@@ -50,30 +50,30 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     expect(before).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(recipeFingerprint(image, text, "alias/golden-ami")).toBe(before);
     expect(recipeFingerprint(image, (file) => text(file) + "# one more line\n", "alias/golden-ami")).not.toBe(before);
-    expect(checkRecipeLock([image], ["sha256:other"], { sample: { version: "1.0.0", fingerprint: before } }, "lock.json")).toHaveLength(1);
+    expect(checkRecipeLock([image], ["sha256:other"], { sample: { version: "1.0.1", fingerprint: before } }, "lock.json")).toHaveLength(1);
   });
 
   it("records new versions and refuses to record changed content under a recorded version", () => {
     const lockFile = join(mkdtempSync(join(tmpdir(), "lock-")), "c.recipes.lock.json");
     expect(updateRecipeLock(images, fingerprints, lockFile)).toEqual([]);
-    expect(JSON.parse(readFileSync(lockFile, "utf8"))).toEqual({ sample: { version: "1.0.0", fingerprint: fingerprints[0] } });
+    expect(JSON.parse(readFileSync(lockFile, "utf8"))).toEqual({ sample: { version: "1.0.1", fingerprint: fingerprints[0] } });
     const refused = updateRecipeLock(images, ["sha256:other"], lockFile);
-    expect(refused).toEqual([{ path: "images[0].version", message: expect.stringContaining("changed since 1.0.0") }]);
+    expect(refused).toEqual([{ path: "images[0].version", message: expect.stringContaining("changed since 1.0.1") }]);
     expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.fingerprint).toBe(fingerprints[0]);
   });
 
   it("keeps the versions recorded before, newest first, so the lifecycle policy still manages their images", () => {
     const lockFile = join(mkdtempSync(join(tmpdir(), "lock-")), "c.recipes.lock.json");
     expect(updateRecipeLock(images, fingerprints, lockFile)).toEqual([]);
-    const bumped = [{ ...images[0], version: "1.0.1" }];
+    const bumped = [{ ...images[0], version: "1.0.2" }];
     expect(updateRecipeLock(bumped, ["sha256:second"], lockFile)).toEqual([]);
     const twice = [{ ...images[0], version: "1.1.0" }];
     expect(updateRecipeLock(twice, ["sha256:third"], lockFile)).toEqual([]);
     const lock = JSON.parse(readFileSync(lockFile, "utf8"));
-    expect(lock.sample).toEqual({ version: "1.1.0", fingerprint: "sha256:third", previous_versions: ["1.0.1", "1.0.0"] });
-    expect(recipeVersions(twice[0], lock)).toEqual(["1.1.0", "1.0.1", "1.0.0"]);
+    expect(lock.sample).toEqual({ version: "1.1.0", fingerprint: "sha256:third", previous_versions: ["1.0.2", "1.0.1"] });
+    expect(recipeVersions(twice[0], lock)).toEqual(["1.1.0", "1.0.2", "1.0.1"]);
     // Recording the same version again changes nothing in the history.
     expect(updateRecipeLock(twice, ["sha256:third"], lockFile)).toEqual([]);
-    expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.previous_versions).toEqual(["1.0.1", "1.0.0"]);
+    expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.previous_versions).toEqual(["1.0.2", "1.0.1"]);
   });
 });

@@ -1,3 +1,4 @@
+import { terraformLiteral } from "../../constructs/terraform-literal";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { ImagebuilderComponent } from "@cdktf/provider-aws/lib/imagebuilder-component";
@@ -23,17 +24,18 @@ describe("SharedImageStack (example configuration)", () => {
     });
   });
 
-  it("creates one component per document, in the image's version, from the file's text", () => {
-    const buildYml = readFileSync(resolve(__dirname, "../../image-components/build.yml"), "utf8");
-    expect(shared).toHaveResourceWithProperties(ImagebuilderComponent, { name: "sample-build", version: "1.0.0", platform: "Linux", data: buildYml });
-    expect(shared).toHaveResourceWithProperties(ImagebuilderComponent, { name: "sample-test", version: "1.0.0" });
+  it("creates one component per document, in the image's version, from the file's text (escaped for Terraform)", () => {
+    const buildYml = terraformLiteral(readFileSync(resolve(__dirname, "../../image-components/build.yml"), "utf8"));
+    expect(buildYml).toContain('"$${f%.repo}"'); // the document's shell variables reach AWS as written
+    expect(shared).toHaveResourceWithProperties(ImagebuilderComponent, { name: "sample-build", version: "1.0.1", platform: "Linux", data: buildYml });
+    expect(shared).toHaveResourceWithProperties(ImagebuilderComponent, { name: "sample-test", version: "1.0.1" });
     for (const component of resourcesOf(shared, "aws_imagebuilder_component")) expect(component.lifecycle).toEqual({ create_before_destroy: true });
   });
 
   it("builds the recipe on the Amazon Linux 2023 managed image with the seed's 100 GiB gp3 volume", () => {
     expect(shared).toHaveResourceWithProperties(ImagebuilderImageRecipe, {
       name: "sample",
-      version: "1.0.0",
+      version: "1.0.1",
       parent_image: "arn:${data.aws_partition.partition.partition}:imagebuilder:ap-northeast-1:aws:image/amazon-linux-2023-x86/x.x.x",
     });
     const [recipe] = resourcesOf(shared, "aws_imagebuilder_image_recipe");
@@ -87,8 +89,8 @@ describe("SharedImageStack (example configuration)", () => {
             ami_tags: {
               ImageBuilder: "true",
               Image: "sample",
-              Recipe: "sample/1.0.0",
-              RecipeVersion: "1.0.0",
+              Recipe: "sample/1.0.1",
+              RecipeVersion: "1.0.1",
               ParentImage: "amazon-linux-2023-x86/x.x.x",
               SourceCommit: "0123abc",
             },
