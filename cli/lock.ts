@@ -2,7 +2,8 @@
 import { Command } from "@commander-js/extra-typings";
 import { displayPath, EXAMPLE_CONFIG, loadConfig } from "../config/load";
 import { ConfigError } from "../config/problems";
-import { recipeLockPath, updateRecipeLock } from "../config/recipe-lock";
+import { readableRecipeLock, recipeLockPath, updateRecipeLock } from "../config/recipe-lock";
+import { existsSync } from "node:fs";
 import { CONFIG_OPTION_HELP, withExample } from "./program";
 
 export function registerLock(program: Command): void {
@@ -14,6 +15,9 @@ export function registerLock(program: Command): void {
       const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceRecipeLock: false });
       const lockFile = recipeLockPath(loaded.configPath);
       const images = loaded.config.images;
+      if (existsSync(lockFile) && readableRecipeLock(lockFile) === undefined) {
+        console.error(`golden-ami: ${displayPath(lockFile)} could not be read as a lock file; writing it anew (the version history in it is lost)`);
+      }
       const refused = updateRecipeLock(
         images,
         images.map((image) => loaded.recipeFingerprints.get(image.name) ?? ""),

@@ -3,14 +3,80 @@ import { z } from "zod";
 import { formatPath, Problem, showValue, zodMessages } from "./problems";
 
 // AWSTOE component documents: https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html
-const StepSchema = z.looseObject({
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: "expected a step name of letters, digits, - and _" }),
-  action: z.string({ error: "expected an AWSTOE action such as ExecuteBash" }).min(1, { message: "expected an AWSTOE action such as ExecuteBash" }),
-  inputs: z.unknown().optional(),
+/** AWSTOE action modules (Image Builder user guide, "Action modules supported by AWSTOE"). */
+export const AWSTOE_ACTIONS = [
+  "AppendFile",
+  "Assert",
+  "CopyFile",
+  "CopyFolder",
+  "CreateFile",
+  "CreateFolder",
+  "CreateSymlink",
+  "DeleteFile",
+  "DeleteFolder",
+  "ExecuteBash",
+  "ExecuteBinary",
+  "ExecuteDocument",
+  "ExecutePowerShell",
+  "InstallMSI",
+  "ListFiles",
+  "MoveFile",
+  "MoveFolder",
+  "ReadFile",
+  "Reboot",
+  "S3Download",
+  "S3Upload",
+  "SetFileEncoding",
+  "SetFileOwner",
+  "SetFilePermissions",
+  "SetFolderOwner",
+  "SetFolderPermissions",
+  "SetRegistry",
+  "UninstallMSI",
+  "UpdateOS",
+  "WebDownload",
+] as const;
+
+const commandsInputs = (issue: { code?: string; keys?: string[] }) =>
+  issue.code === "unrecognized_keys"
+    ? `unknown input ${(issue.keys ?? []).map((k) => JSON.stringify(k)).join(", ")}; expected only commands`
+    : issue.code === "invalid_type"
+      ? "expected inputs as a map with commands: [...]"
+      : undefined;
+const commands = z.array(z.string(), { error: "expected a list of commands" }).min(1, { message: "expected at least one command" });
+
+/** Inputs of the actions whose keys we know; the others take a map or a list of maps. */
+const KNOWN_INPUTS: Partial<Record<(typeof AWSTOE_ACTIONS)[number], z.ZodType>> = {
+  ExecuteBash: z.strictObject({ commands }, { error: commandsInputs }),
+  ExecutePowerShell: z.strictObject({ commands, executionPolicy: z.string().optional() }, { error: commandsInputs }),
+  UpdateOS: z.strictObject({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }).optional(),
+  Reboot: z.strictObject({ delaySeconds: z.number().int().min(0).optional() }).optional(),
+};
+const anyInputs = z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))], {
+  error: "expected inputs as a map or a list of maps",
 });
 
+const StepSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: "expected a step name of letters, digits, - and _" }),
+    action: z.enum(AWSTOE_ACTIONS, { error: "expected an AWSTOE action such as ExecuteBash, UpdateOS or CreateFile (names are case-sensitive)" }),
+    inputs: z.unknown().optional(),
+    onFailure: z.enum(["Abort", "Continue", "Ignore"]).optional(),
+    timeoutSeconds: z.number().int().optional(),
+    maxAttempts: z.number().int().min(1).optional(),
+    if: z.unknown().optional(),
+    loop: z.unknown().optional(),
+  })
+  .superRefine((step, context) => {
+    const schema = KNOWN_INPUTS[step.action] ?? anyInputs;
+    const result = schema.safeParse(step.inputs, { reportInput: true });
+    for (const issue of result.success ? [] : result.error.issues) {
+      context.addIssue({ code: "custom", path: ["inputs", ...issue.path], message: issue.message, input: issue.input });
+    }
+  });
+
 const PhaseSchema = z.looseObject({
-  name: z.enum(["build", "validate", "test"], { message: 'expected phase name "build", "validate" or "test"' }),
+  name: z.enum(["build", "validate", "test", "container-host-test"], { message: 'expected phase name "build", "validate" or "test"' }),
   steps: z.array(StepSchema).min(1, { message: "expected at least one step" }),
 });
 

@@ -1,14 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { checkComponentDocument, ComponentDocument } from "./component-document";
 import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
 import { encryptionAndLifecycleProblems } from "./encryption-rules";
 import { rolloutProblems } from "./rollout-rules";
-import { checkRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath, recipeVersions } from "./recipe-lock";
+import { tagLimitProblems } from "./tag-rules";
+import { checkRecipeLock, readableRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath, recipeVersions } from "./recipe-lock";
 import { Config, ConfigSchema } from "./schema";
 import { checkTemplateVariables } from "./user-data-template";
+import { readTextFile } from "./read-text";
+import { parseYaml } from "./yaml-source";
 
 // Relative to a folder one level below the project: config/ as source, dist/ when bundled.
 /** Where the project keeps its component documents. */
@@ -40,18 +42,36 @@ export interface LoadOptions {
   readonly enforceRecipeLock?: boolean;
 }
 
+/** The largest configuration file read: hundreds of workloads fit in a small fraction of it. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** Reads, validates and cross-checks a configuration file; throws ConfigError listing every problem. */
 export function loadConfig(configPath: string, options: LoadOptions = {}): LoadedConfig {
   const path = resolve(configPath);
   const source = displayPath(path);
   if (!existsSync(path)) throw new ConfigError(source, [{ path: "(file)", message: "does not exist; set AMI_PIPELINE_CONFIG to a configuration file" }]);
-  const yaml = parseDocument(readFileSync(path, "utf8"), { prettyErrors: true });
-  if (yaml.errors.length > 0)
+  const read = readTextFile(path, { path: "(file)", maxBytes: MAX_CONFIG_BYTES, limitReason: "configuration files are capped at 1 MiB" });
+  if ("problem" in read) throw new ConfigError(source, [read.problem]);
+  const parsed = parseYaml(read.text);
+  if ("problems" in parsed) throw new ConfigError(source, parsed.problems);
+  try {
+    return validateConfig(parsed.source.value, path, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.source !== source) throw error;
+    // Field paths get the line they come from, for people reading the file.
     throw new ConfigError(
       source,
-      yaml.errors.map((e) => ({ path: "(yaml)", message: e.message })),
+      error.problems.map((problem) => {
+        const line = /^[a-z_]+(\.|\[|$)/.test(problem.path) ? parsed.source.lineOf(parseFieldPath(problem.path)) : undefined;
+        return line === undefined ? problem : { ...problem, path: `${problem.path} (line ${line})` };
+      }),
     );
-  return validateConfig(yaml.toJS(), path, options);
+  }
+}
+
+/** `images[0].distribution.regions` → ["images", 0, "distribution", "regions"]. */
+function parseFieldPath(path: string): PropertyKey[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
 }
 
 /** Validates an already-parsed configuration whose relative paths resolve against `configPath`. */
@@ -68,6 +88,7 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
     ...unknownImages(config),
     ...rolloutProblems(config),
     ...encryptionAndLifecycleProblems(config),
+    ...tagLimitProblems(config),
   ];
   const components = readComponents(config, componentsDir, problems);
   const userDataTemplates = readUserDataTemplates(config, dirname(configPath), problems);
@@ -75,7 +96,8 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
     config.ami_encryption.enabled ? `alias/${config.ami_encryption.key_alias}` : (image.distribution.kms_key_arn ?? null);
   const fingerprints = config.images.map((image) => recipeFingerprint(image, (file) => components.get(file)?.text ?? "", encryptionKey(image)));
   const lockFile = recipeLockPath(configPath);
-  const lock = readRecipeLock(lockFile);
+  // Enforced, an unreadable lock is an error; otherwise (the lock command) it is what gets rewritten.
+  const lock = options.enforceRecipeLock === false ? (readableRecipeLock(lockFile) ?? {}) : readRecipeLock(lockFile);
   if (problems.length === 0 && options.enforceRecipeLock !== false) {
     problems.push(...checkRecipeLock(config.images, fingerprints, lock, displayPath(lockFile)));
   }
@@ -146,25 +168,61 @@ function unknownImages(config: Config): Problem[] {
   );
 }
 
+/** Image Builder takes inline component documents of at most 16,000 characters (CreateComponent, data). */
+export const MAX_COMPONENT_BYTES = 16_000;
+/** EC2 user data is limited to 16 KB before base64 encoding. */
+export const MAX_USER_DATA_TEMPLATE_BYTES = 16 * 1024;
+
 function readComponents(config: Config, componentsDir: string, problems: Problem[]): Map<string, ComponentSource> {
   const components = new Map<string, ComponentSource>();
-  config.images.forEach((image, i) =>
+  const unreadable = new Set<string>();
+  config.images.forEach((image, i) => {
+    const namesInImage = new Map<string, string>();
     image.components.forEach((ref, c) => {
-      if (components.has(ref.file)) return;
-      const file = join(componentsDir, ref.file);
-      if (!existsSync(file)) {
-        problems.push({
-          path: `images[${i}].components[${c}].file`,
-          message: `got ${showValue(ref.file)}, expected a file in ${displayPath(componentsDir)}/ (it does not exist)`,
-        });
+      const path = `images[${i}].components[${c}].file`;
+      if (image.components.findIndex((other) => other.file === ref.file) !== c) {
+        problems.push({ path, message: `got ${showValue(ref.file)}, which this image already uses; expected each component once per image` });
         return;
       }
-      const text = readFileSync(file, "utf8");
-      const checked = checkComponentDocument(`image-components/${ref.file}`, text);
-      problems.push(...checked.problems);
-      if (checked.document) components.set(ref.file, { file: ref.file, text, document: checked.document });
-    }),
-  );
+      if (!components.has(ref.file) && !unreadable.has(ref.file)) {
+        const file = join(componentsDir, ref.file);
+        if (!existsSync(file)) {
+          problems.push({ path, message: `got ${showValue(ref.file)}, expected a file in ${displayPath(componentsDir)}/ (it does not exist)` });
+          unreadable.add(ref.file);
+          return;
+        }
+        const read = readTextFile(file, {
+          path,
+          maxBytes: MAX_COMPONENT_BYTES,
+          limitReason: "Image Builder's limit for inline component documents",
+          within: componentsDir,
+        });
+        if ("problem" in read) {
+          problems.push(read.problem);
+          unreadable.add(ref.file);
+          return;
+        }
+        const checked = checkComponentDocument(`image-components/${ref.file}`, read.text);
+        problems.push(...checked.problems);
+        if (!checked.document) {
+          unreadable.add(ref.file);
+          return;
+        }
+        components.set(ref.file, { file: ref.file, text: read.text, document: checked.document });
+      }
+      const document = components.get(ref.file)?.document;
+      if (!document) return;
+      // Components are named <image>-<document name>: two documents with one name would be one component.
+      const other = namesInImage.get(document.name);
+      if (other !== undefined) {
+        problems.push({
+          path,
+          message: `got ${showValue(ref.file)}, whose document is named ${showValue(document.name)} like ${other}; expected a distinct name: per image, components are named by it`,
+        });
+      }
+      namesInImage.set(document.name, ref.file);
+    });
+  });
   return components;
 }
 
@@ -172,17 +230,26 @@ function readUserDataTemplates(config: Config, configDir: string, problems: Prob
   const templates = new Map<string, string>();
   config.workloads.forEach((workload, i) => {
     if (!workload.user_data) return;
+    const path = `workloads[${i}].user_data.template`;
     const file = resolve(configDir, workload.user_data.template);
     if (!existsSync(file)) {
       problems.push({
-        path: `workloads[${i}].user_data.template`,
+        path,
         message: `got ${showValue(workload.user_data.template)}, expected a template file relative to the configuration (${file} does not exist)`,
       });
       return;
     }
-    problems.push(
-      ...checkTemplateVariables(`workloads[${i}].user_data.variables`, readFileSync(file, "utf8"), workload.user_data.variables, workload.user_data.template),
-    );
+    const read = readTextFile(file, {
+      path,
+      maxBytes: MAX_USER_DATA_TEMPLATE_BYTES,
+      limitReason: "EC2 user data is limited to 16 KB",
+      within: configDir,
+    });
+    if ("problem" in read) {
+      problems.push({ ...read.problem, message: `got ${showValue(workload.user_data.template)}: ${read.problem.message}` });
+      return;
+    }
+    problems.push(...checkTemplateVariables(`workloads[${i}].user_data.variables`, read.text, workload.user_data.variables, workload.user_data.template));
     templates.set(workload.name, file);
   });
   return templates;

@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { relative } from "node:path";
+import { z } from "zod";
+import { ConfigError, formatPath, Problem, showValue } from "./problems";
+import { readTextFile } from "./read-text";
 import type { ImageConfig } from "./schema";
-import { Problem, showValue } from "./problems";
 
 /**
  * Image recipes and components are immutable in AWS: the same name and version with other content
@@ -41,8 +44,47 @@ export function recipeFingerprint(image: ImageConfig, componentText: (file: stri
   return "sha256:" + createHash("sha256").update(JSON.stringify(recipe)).digest("hex");
 }
 
+const RecipeLockSchema = z.record(
+  z.string(),
+  z.strictObject({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/),
+    fingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+    previous_versions: z.array(z.string().regex(/^\d+\.\d+\.\d+$/)).optional(),
+  }),
+);
+
+/** Reads the lock file (none is an empty lock); anything else unreadable is a ConfigError naming the file. */
 export function readRecipeLock(path: string): RecipeLock {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RecipeLock) : {};
+  if (!existsSync(path)) return {};
+  const file = displayLockPath(path);
+  const repair = `fix it, or run ${RECIPE_LOCK_COMMAND} to write it anew`;
+  const read = readTextFile(path, { path: "(file)", maxBytes: 1024 * 1024, limitReason: "a lock file holds a few lines per image" });
+  if ("problem" in read) throw new ConfigError(file, [{ ...read.problem, message: `${read.problem.message}; ${repair}` }]);
+  const text = read.text;
+  if (/^(<{7}|={7}|>{7})( |$)/m.test(text)) throw new ConfigError(file, [{ path: "(file)", message: `has merge conflict markers; ${repair}` }]);
+  if (text.trim() === "") throw new ConfigError(file, [{ path: "(file)", message: `is empty, expected the recorded recipe versions; ${repair}` }]);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [{ path: "(file)", message: `is not JSON (${error instanceof Error ? error.message : String(error)}); ${repair}` }]);
+  }
+  const parsed = RecipeLockSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => ({
+        path: formatPath(issue.path) || "(root)",
+        message: `got ${showValue(issue.input)}, expected an object of image name to { version, fingerprint }; ${repair}`,
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+function displayLockPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
 }
 
 type LockStatus = "current" | "changed" | "unrecorded";
@@ -75,7 +117,8 @@ export function checkRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints
 
 /** Records the current versions; refuses (returns problems) where content changed under a recorded version. */
 export function updateRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints: ReadonlyArray<string>, lockFile: string): Problem[] {
-  const lock = readRecipeLock(lockFile);
+  // An unreadable lock protects nothing: recording anew is how it is repaired.
+  const lock = readableRecipeLock(lockFile) ?? {};
   // Unrecorded versions are what this command records; only content changed under a recorded version is refused.
   const recordable = images.filter((image, i) => lockStatus(image, fingerprints[i], lock) === "unrecorded");
   const asIfRecorded = {
@@ -96,6 +139,16 @@ function history(entry: RecipeLockEntry | undefined, version: string): { previou
   const previous = entry.version === version ? [...(entry.previous_versions ?? [])] : [entry.version, ...(entry.previous_versions ?? [])];
   const kept = [...new Set(previous.filter((v) => v !== version))].slice(0, HISTORY);
   return kept.length > 0 ? { previous_versions: kept } : {};
+}
+
+/** The lock, or undefined when the file exists but cannot be read as one. */
+export function readableRecipeLock(path: string): RecipeLock | undefined {
+  try {
+    return readRecipeLock(path);
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
 }
 
 /** The versions whose images an image's lifecycle policy manages: the current one, then the recorded history. */

@@ -1,10 +1,12 @@
 import type { Config, WorkloadConfig } from "./schema";
+import { amiParameterName } from "../constructs/ami-conventions";
 import { Problem, showValue } from "./problems";
 
 /** Rules of Auto Scaling, instance refresh, blue/green and staged promotion that span several fields. */
 export function rolloutProblems(config: Config): Problem[] {
   return [
     ...serviceLinkedRoleProblems(config),
+    ...publishedParameterProblems(config),
     ...config.workloads.flatMap((workload, i) => [
       ...autoScalingProblems(workload, `workloads[${i}].auto_scaling`),
       ...refreshProblems(workload, `workloads[${i}].auto_scaling`),
@@ -12,6 +14,30 @@ export function rolloutProblems(config: Config): Problem[] {
       ...blueGreenProblems(workload, `workloads[${i}]`),
     ]),
   ];
+}
+
+/** Two workloads publishing the same SSM parameter in one account and region: the second fails at apply. */
+function publishedParameterProblems(config: Config): Problem[] {
+  const publishes = (w: WorkloadConfig) => w.publish_ami_parameter && !w.blue_green;
+  return config.workloads.flatMap((workload, i) => {
+    if (!publishes(workload)) return [];
+    const first = config.workloads.findIndex(
+      (w) =>
+        publishes(w) &&
+        w.image === workload.image &&
+        w.environment === workload.environment &&
+        w.account_id === workload.account_id &&
+        w.region === workload.region,
+    );
+    return first === i
+      ? []
+      : [
+          {
+            path: `workloads[${i}].publish_ami_parameter`,
+            message: `got true, but workloads[${first}] (${config.workloads[first].name}) already publishes ${amiParameterName(workload.image, workload.environment)} in account ${workload.account_id}, ${workload.region}; expected false on all but one workload of image ${workload.image} in ${workload.environment}`,
+          },
+        ];
+  });
 }
 
 /** Two stacks creating AWSServiceRoleForAutoScaling in one account: the second fails at apply. */

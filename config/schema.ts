@@ -24,7 +24,15 @@ export const AMI_NAME_MAX_LENGTH = 127;
 
 const matches = (pattern: RegExp, expected: string) => z.string().regex(pattern, { message: `expected ${expected}` });
 
-const accountId = matches(ACCOUNT_ID, "a 12-digit AWS account id (quote it in YAML)");
+const accountId = z
+  .string({
+    // Unquoted, YAML reads an account id as a number and drops its leading zeros: say so.
+    error: (issue) =>
+      typeof issue.input === "number"
+        ? `expected a 12-digit AWS account id as a quoted string: YAML read it as the number ${issue.input}${String(issue.input).length < 12 ? ", dropping leading zeros" : ""}; write "${String(issue.input).padStart(12, "0")}" with quotes`
+        : undefined,
+  })
+  .regex(ACCOUNT_ID, { message: "expected a 12-digit AWS account id (quote it in YAML)" });
 const region = matches(REGION, "an AWS region such as eu-west-1");
 const roleArn = matches(ROLE_ARN, "an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)");
 const semver = matches(SEMVER, "a semantic version MAJOR.MINOR.PATCH such as 1.0.0");

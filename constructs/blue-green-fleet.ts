@@ -1,5 +1,6 @@
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
+import { boundedName } from "./aws-names";
 import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "./rolling-auto-scaling-group";
 import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "./rolling-launch-template";
 
@@ -27,7 +28,7 @@ export interface BlueGreenFleetProps {
   /** Everything a colour's launch template shares with the other colour's. */
   readonly launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix">;
   /** Everything a colour's group shares with the other colour's. */
-  readonly group: Omit<RollingAutoScalingGroupProps, "launchTemplate" | "namePrefix" | "minSize" | "maxSize" | "desiredCapacity" | "targetGroupArns">;
+  readonly group: Omit<RollingAutoScalingGroupProps, "launchTemplate" | "name" | "minSize" | "maxSize" | "desiredCapacity" | "targetGroupArns">;
 }
 
 /**
@@ -43,7 +44,8 @@ export class BlueGreenFleet extends Construct {
     super(scope, id);
     const targetGroup = (traffic: Traffic, suffix: string) =>
       new LbTargetGroup(this, `${traffic}-target-group`, {
-        name: `${props.name.slice(0, 32 - suffix.length - 1)}-${suffix}`,
+        // Target group names: 32 characters at most, unique per account and region.
+        name: boundedName(`${props.name}-${suffix}`, 32),
         vpcId: props.vpcId,
         port: props.port ?? 80,
         protocol: "HTTP",
@@ -65,7 +67,7 @@ export class BlueGreenFleet extends Construct {
       this.launchTemplates[colour] = launchTemplate;
       this.groups[colour] = new RollingAutoScalingGroup(this, `${colour}-group`, {
         ...props.group,
-        namePrefix: `${props.name}-${colour}`,
+        name: `${props.name}-${colour}`,
         launchTemplate,
         minSize: settings.minSize,
         maxSize: settings.maxSize,

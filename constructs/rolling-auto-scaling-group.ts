@@ -25,8 +25,11 @@ export interface InstanceRefreshProps {
 }
 
 export interface RollingAutoScalingGroupProps {
-  /** AWS appends a unique suffix. */
-  readonly namePrefix: string;
+  /**
+   * The group's name, unique per account and region. A fixed name (not a prefix) makes a create
+   * that an interrupted apply already did fail loudly instead of leaving a second group.
+   */
+  readonly name: string;
   readonly launchTemplate: RollingLaunchTemplate;
   /**
    * "latest" follows the template's latest_version, so each new version changes the group and starts
@@ -64,7 +67,7 @@ export class RollingAutoScalingGroup extends Construct {
     const version = props.launchTemplateVersion ?? "latest";
     const refresh = props.instanceRefresh;
     this.group = new AutoscalingGroup(this, "Resource", {
-      namePrefix: `${props.namePrefix}-`,
+      name: props.name,
       vpcZoneIdentifier: [...props.subnetIds],
       minSize: props.minSize,
       maxSize: props.maxSize,
@@ -89,7 +92,7 @@ export class RollingAutoScalingGroup extends Construct {
         },
       },
       dependsOn: props.dependsOn?.length ? [...props.dependsOn] : undefined,
-      tag: Object.entries({ Name: props.namePrefix, ...props.tags }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      tag: Object.entries({ Name: props.name, ...props.tags }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       // Left to scaling, the desired capacity moves on its own; that is not drift to undo. (Owned by the
       // configuration, it must not be ignored: after a size change the provider waits for the planned value.)
       lifecycle: props.desiredCapacity === undefined ? { ignoreChanges: ["desired_capacity"] } : undefined,

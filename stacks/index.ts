@@ -2,6 +2,7 @@ import { App, Aspects } from "cdktf";
 import { PolicyAspect } from "../constructs/policy/policy-aspect";
 import { terraformLiteral, terraformLiterals } from "../constructs/terraform-literal";
 import type { LoadedConfig } from "../config/load";
+import { checkNameClaims } from "./name-claims";
 import { SharedImageStack } from "./shared-image-stack";
 import { StateLocation } from "./stack-foundation";
 import { WorkloadStack } from "./workload-stack";
@@ -34,6 +35,10 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
   const workloads = config.workloads.map(
     (workload) => new WorkloadStack(app, workload.name, { config, workload, state, userDataTemplate: loaded.userDataTemplates.get(workload.name) }),
   );
+  checkNameClaims([
+    { stack: shared, accountId: config.shared.account_id, region: config.shared.region },
+    ...workloads.map((stack, i) => ({ stack, accountId: config.workloads[i].account_id, region: config.workloads[i].region })),
+  ]);
   // The project's policy rules run on every stack at synth; a violation is an error naming the resource.
   for (const stack of [shared, ...workloads]) Aspects.of(stack).add(new PolicyAspect());
   return { shared, workloads };

@@ -87,7 +87,7 @@ export class WorkloadStack extends TerraformStack {
     if (workload.auto_scaling.enabled) {
       this.group = new RollingAutoScalingGroup(this, "AutoScalingGroup", {
         ...groupProps(workload, keyGrant),
-        namePrefix: workload.name,
+        name: workload.name,
         launchTemplate: this.launchTemplate,
         minSize: workload.auto_scaling.min_size,
         maxSize: workload.auto_scaling.max_size,
@@ -146,7 +146,7 @@ export class WorkloadStack extends TerraformStack {
 function groupProps(
   workload: WorkloadConfig,
   keyGrant: SharedAmiKeyGrant | undefined,
-): Omit<RollingAutoScalingGroupProps, "launchTemplate" | "namePrefix" | "minSize" | "maxSize"> {
+): Omit<RollingAutoScalingGroupProps, "launchTemplate" | "name" | "minSize" | "maxSize"> {
   const group = workload.auto_scaling;
   const refresh = group.instance_refresh;
   return {

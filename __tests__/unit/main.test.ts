@@ -24,7 +24,7 @@ describe("main.ts", () => {
   it("exits non-zero on bad input, names field and value, and synthesizes nothing", () => {
     const result = runApp(example.replace('account_id: "111122223333"', 'account_id: "1111"'));
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('shared.account_id: got "1111", expected a 12-digit AWS account id');
+    expect(result.stderr).toContain('shared.account_id (line 8): got "1111", expected a 12-digit AWS account id');
     expect(existsSync(result.outdir)).toBe(false);
   });
 

@@ -62,18 +62,21 @@ describe("recipe lock (recipes are immutable in AWS)", () => {
     expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.fingerprint).toBe(fingerprints[0]);
   });
 
+  const SECOND = `sha256:${"2".repeat(64)}`;
+  const THIRD = `sha256:${"3".repeat(64)}`;
+
   it("keeps the versions recorded before, newest first, so the lifecycle policy still manages their images", () => {
     const lockFile = join(mkdtempSync(join(tmpdir(), "lock-")), "c.recipes.lock.json");
     expect(updateRecipeLock(images, fingerprints, lockFile)).toEqual([]);
     const bumped = [{ ...images[0], version: "1.0.2" }];
-    expect(updateRecipeLock(bumped, ["sha256:second"], lockFile)).toEqual([]);
+    expect(updateRecipeLock(bumped, [SECOND], lockFile)).toEqual([]);
     const twice = [{ ...images[0], version: "1.1.0" }];
-    expect(updateRecipeLock(twice, ["sha256:third"], lockFile)).toEqual([]);
+    expect(updateRecipeLock(twice, [THIRD], lockFile)).toEqual([]);
     const lock = JSON.parse(readFileSync(lockFile, "utf8"));
-    expect(lock.sample).toEqual({ version: "1.1.0", fingerprint: "sha256:third", previous_versions: ["1.0.2", "1.0.1"] });
+    expect(lock.sample).toEqual({ version: "1.1.0", fingerprint: THIRD, previous_versions: ["1.0.2", "1.0.1"] });
     expect(recipeVersions(twice[0], lock)).toEqual(["1.1.0", "1.0.2", "1.0.1"]);
     // Recording the same version again changes nothing in the history.
-    expect(updateRecipeLock(twice, ["sha256:third"], lockFile)).toEqual([]);
+    expect(updateRecipeLock(twice, [THIRD], lockFile)).toEqual([]);
     expect(JSON.parse(readFileSync(lockFile, "utf8")).sample.previous_versions).toEqual(["1.0.2", "1.0.1"]);
   });
 });

@@ -41,9 +41,10 @@ describe("Auto Scaling group (rolling)", () => {
     });
   });
 
-  it("places instances in the configured subnets with the configured sizes and health check", () => {
+  it("places instances in the configured subnets with the configured sizes and health check, under a fixed name", () => {
+    // A fixed name, not a prefix: a create repeated after an interrupted apply fails instead of duplicating.
     expect(staging).toHaveResourceWithProperties(AutoscalingGroup, {
-      name_prefix: "web-staging-",
+      name: "web-staging",
       vpc_zone_identifier: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
       min_size: 1,
       max_size: 2,

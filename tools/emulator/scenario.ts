@@ -1,6 +1,6 @@
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { Document, parseDocument } from "yaml";
 import { EXAMPLE_CONFIG } from "../../config/load";
 import { recipeLockPath } from "../../config/recipe-lock";
@@ -29,7 +29,7 @@ export interface EmulatedNetwork {
 
 /**
  * The example configuration with only what a run needs changed: network ids that exist where it
- * runs, paths that stay valid from another directory, and the options above. Returns its path.
+ * runs, its templates copied beside it, and the options above. Returns its path.
  */
 export function writeScenarioConfig(options: ScenarioOptions): string {
   const document = parseDocument(readFileSync(EXAMPLE_CONFIG, "utf8"));
@@ -40,8 +40,12 @@ export function writeScenarioConfig(options: ScenarioOptions): string {
       document.setIn(["workloads", i, "auto_scaling", "subnet_ids"], document.createNode(options.network.subnetIds));
     }
     if (options.instanceRefresh === false) document.setIn(["workloads", i, "auto_scaling", "instance_refresh", "enabled"], false);
+    // Templates must lie inside the configuration's directory: copy them beside the scenario's config.
     const template = document.getIn(["workloads", i, "user_data", "template"]) as string | undefined;
-    if (template) document.setIn(["workloads", i, "user_data", "template"], resolve(EXAMPLE_CONFIG, "..", template));
+    if (template) {
+      mkdirSync(dirname(join(options.dir, template)), { recursive: true });
+      copyFileSync(resolve(EXAMPLE_CONFIG, "..", template), join(options.dir, template));
+    }
   });
   if (options.state) document.set("state", document.createNode(options.state));
   options.edit?.(document);
