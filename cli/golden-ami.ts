@@ -1,5 +1,6 @@
 // `golden-ami <command>`: what platform engineers and CI run besides cdktf. One file per command.
 import { registerLock } from "./lock";
+import { registerOrphans } from "./orphans";
 import { registerPlan } from "./plan";
 import { rootCommand, runProgram } from "./program";
 import { registerReport } from "./report";
@@ -8,7 +9,7 @@ import { registerStacks } from "./stacks";
 
 export function goldenAmiProgram() {
   const program = rootCommand();
-  for (const register of [registerPlan, registerReport, registerStacks, registerLock, registerSchema]) register(program);
+  for (const register of [registerPlan, registerReport, registerStacks, registerLock, registerSchema, registerOrphans]) register(program);
   return program;
 }
 

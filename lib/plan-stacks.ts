@@ -3,7 +3,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PLAN_ERROR, PLAN_JSON } from "./plan-report/read-plans";
-import { run } from "./process";
+import { run, runOrThrow } from "./process";
 
 export interface StackDirectory {
   readonly stack: string;
@@ -23,16 +23,23 @@ export interface PlanStacksOptions {
   readonly onEvent?: (event: { kind: "start"; stack: string } | ({ kind: "done" } & StackPlanned)) => void;
 }
 
+const INIT = ["init", "-input=false", "-no-color"];
+
+/** init once per directory: it costs more than half a second, and nothing it sets changes between plans. */
+export function isInitialized(dir: string): boolean {
+  return existsSync(join(dir, ".terraform", "terraform.tfstate")) || existsSync(join(dir, ".terraform.lock.hcl"));
+}
+
+/** Runs `terraform init` in a stack directory unless it ran there before. */
+export async function ensureInitialized(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!isInitialized(dir)) await runOrThrow("terraform", INIT, { cwd: dir, env });
+}
+
 /** Plans one stack directory: init when needed, plan to `plan`, then `show -json` into plan.json. */
 export async function planStack(dir: string, env: NodeJS.ProcessEnv): Promise<boolean> {
   rmSync(join(dir, PLAN_ERROR), { force: true });
   rmSync(join(dir, PLAN_JSON), { force: true });
-  // init once per directory: it costs more than half a second, and nothing it sets changes between plans.
-  const initialized = existsSync(join(dir, ".terraform", "terraform.tfstate")) || existsSync(join(dir, ".terraform.lock.hcl"));
-  for (const args of [
-    ...(initialized ? [] : [["init", "-input=false", "-no-color"]]),
-    ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-out=plan"],
-  ]) {
+  for (const args of [...(isInitialized(dir) ? [] : [INIT]), ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-out=plan"]]) {
     const result = await run("terraform", args, { cwd: dir, env });
     if (result.code !== 0) {
       writeFileSync(join(dir, PLAN_ERROR), `terraform ${args[0]} failed:\n${result.stderr || result.stdout}`);

@@ -165,7 +165,8 @@ function groupProps(
           skipMatching: refresh.skip_matching,
         }
       : undefined,
-    tags: { Workload: workload.name },
+    // Auto Scaling groups take no provider default tags: the stack tags are set here (golden-ami orphans finds groups by them).
+    tags: { Workload: workload.name, Stack: workload.name, ManagedBy: "cdktf" },
     dependsOn: keyGrant ? [keyGrant.grant] : undefined,
   };
 }

@@ -44,6 +44,7 @@ describe("plan report: one stack at a time", () => {
         address: template.address,
         from: { id: before, name: expect.stringMatching(/^sample_v1_/) },
         to: { id: after, name: expect.stringMatching(/^sample_v2_/) },
+        direction: "newer",
       },
     ]);
     const markdown = renderMarkdown([s]);
@@ -53,6 +54,25 @@ describe("plan report: one stack at a time", () => {
     );
     expect(markdown).toContain(`\`image_id\`: \`"${before}"\` → \`"${after}"\``);
     expect(markdown).toContain("`latest_version`: `1` → (known after apply)");
+    expect(markdown).not.toContain("older build");
+  });
+
+  it("AMI update to an OLDER build (the running AMI was deregistered): flagged as a step back", () => {
+    // The same real plan, read backwards: v2 is running and the lookup now finds v1.
+    const json = plan("ami-update");
+    const template = json.resource_changes!.find((r) => r.type === "aws_launch_template")!;
+    const [b, a] = [template.change.before as Record<string, unknown>, template.change.after as Record<string, unknown>];
+    [b.image_id, a.image_id] = [a.image_id, b.image_id];
+    const outputs = json.output_changes as Record<string, { before: unknown; after: unknown }>;
+    for (const name of ["ami_id", "ami_name"]) [outputs[name].before, outputs[name].after] = [outputs[name].after, outputs[name].before];
+    const s = summarizePlan("ami-update", json);
+    if (s.status !== "changed") throw new Error(s.status);
+    expect(s.amiUpdates).toEqual([
+      expect.objectContaining({ direction: "older", to: expect.objectContaining({ name: expect.stringMatching(/^sample_v1_/) }) }),
+    ]);
+    const markdown = renderMarkdown([s]);
+    expect(markdown).toContain("⚠️ **1 launch template steps back to an older AMI build**");
+    expect(markdown).toMatch(/`sample_v1_\S+` ⚠️ \*\*older build: a step back\*\* \|/);
   });
 
   it("replace: counted as one add, one destroy and one replace, like Terraform", () => {

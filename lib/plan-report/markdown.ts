@@ -54,6 +54,7 @@ function render(stacks: ReadonlyArray<StackSummary>, level: (typeof DETAIL_LEVEL
       ? `**${amiUpdates.length} launch template${amiUpdates.length === 1 ? "" : "s"} move${amiUpdates.length === 1 ? "s" : ""} to a new AMI** (see AMI updates).`
       : "No launch template changes its AMI.",
     "",
+    ...stepsBack(amiUpdates.length ? amiUpdates.map((u) => u.update) : []),
     "| Stack | Status | Add | Change | Destroy | Replace |",
     "| --- | --- | ---: | ---: | ---: | ---: |",
     ...stacks.map(tableRow),
@@ -61,7 +62,13 @@ function render(stacks: ReadonlyArray<StackSummary>, level: (typeof DETAIL_LEVEL
   ];
   if (amiUpdates.length > 0) {
     lines.push("### AMI updates", "", "| Stack | Launch template | From | To |", "| --- | --- | --- | --- |");
-    lines.push(...amiUpdates.map(({ stack, update }) => `| \`${stack}\` | \`${update.address}\` | ${ami(update.from)} | ${ami(update.to)} |`), "");
+    lines.push(
+      ...amiUpdates.map(
+        ({ stack, update }) =>
+          `| \`${stack}\` | \`${update.address}\` | ${ami(update.from)} | ${ami(update.to)}${update.direction === "older" ? " ⚠️ **older build: a step back**" : ""} |`,
+      ),
+      "",
+    );
   }
   for (const stack of stacks) lines.push(...stackSection(stack, level));
   if (level.leftOut.length > 0)
@@ -69,6 +76,14 @@ function render(stacks: ReadonlyArray<StackSummary>, level: (typeof DETAIL_LEVEL
   if (run?.url || run?.commit)
     lines.push(`---`, [run.url && `[CI run](${run.url})`, run.commit && `commit \`${run.commit.slice(0, 12)}\``].filter(Boolean).join(" · "));
   return lines.join("\n") + "\n";
+}
+
+/** A move to an older build is called out: it usually means the running AMI was deregistered. */
+function stepsBack(updates: ReadonlyArray<AmiUpdate>): string[] {
+  const older = updates.filter((u) => u.direction === "older").length;
+  return older > 0
+    ? [`⚠️ **${older} launch template${older === 1 ? "" : "s"} step${older === 1 ? "s" : ""} back to an older AMI build** (see AMI updates).`, ""]
+    : [];
 }
 
 function tableRow(stack: StackSummary): string {

@@ -20,6 +20,20 @@ export interface AmiUpdate {
   readonly address: string;
   readonly from: { readonly id: string; readonly name?: string };
   readonly to: { readonly id: string; readonly name?: string };
+  /** "older" when the new AMI's build is older (the running one was deregistered, or a pin went back). */
+  readonly direction: "newer" | "older" | "unknown";
+}
+
+/** The build number in an AMI name `<image>_v<build>_<date>`. */
+function buildOf(name: string | undefined): number | undefined {
+  const match = name === undefined ? null : /_v(\d+)_[^_]*$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+function direction(from: string | undefined, to: string | undefined): AmiUpdate["direction"] {
+  const [a, b] = [buildOf(from), buildOf(to)];
+  if (a === undefined || b === undefined || a === b) return "unknown";
+  return b > a ? "newer" : "older";
 }
 
 export interface Counts {
@@ -109,7 +123,12 @@ function amiUpdates(plan: TerraformPlan): AmiUpdate[] {
     const unknown = containsTrue(asRecord(resource.change.after_unknown).image_id);
     const after = unknown ? UNKNOWN : asRecord(resource.change.after).image_id;
     if (typeof before !== "string" || typeof after !== "string" || before === after) return [];
-    return [{ address: resource.address, from: { id: before, name: previousName(before) }, to: { id: after, name: amiNames.get(after) } }];
+    const from = { id: before, name: previousName(before) };
+    const to = {
+      id: after,
+      name: amiNames.get(after) ?? (outputs.ami_id?.after === after && typeof outputs.ami_name?.after === "string" ? outputs.ami_name.after : undefined),
+    };
+    return [{ address: resource.address, from, to, direction: direction(from.name, to.name) }];
   });
 }
 

@@ -1,13 +1,23 @@
-"""moto server, with one correction where moto differs from EC2 in a way Terraform sees.
+"""moto server, with two corrections where moto differs from AWS in a way Terraform sees.
+
+1. Launch template tags.
 
 moto copies the tags of CreateLaunchTemplate's own TagSpecification (resource type
 "launch-template": the tags of the template itself) into the template's LaunchTemplateData.
 EC2 does not, and "launch-template" is not even a valid resource type inside launch template
 data. The AWS provider then reads back a tag_specifications block it never wrote, and every plan
 after an apply shows a change. Dropping that copy makes the emulator answer as EC2 does; nothing
-else is changed. Remove this file's patch when moto fixes the behaviour.
+else is changed.
+
+2. Auto Scaling group names. CreateAutoScalingGroup with the name of an existing group fails in
+AWS with AlreadyExists ("You already have an Auto Scaling group or launch configuration with this
+name"); moto silently replaces the group. The rerun of an interrupted apply must meet AWS's answer.
+
+Remove a patch when moto fixes the behaviour.
 """
 
+from moto.autoscaling.exceptions import AutoscalingClientError
+from moto.autoscaling.models import AutoScalingBackend
 from moto.ec2.models.launch_templates import LaunchTemplateBackend
 from moto.server import main
 
@@ -21,6 +31,22 @@ def _create_launch_template_as_ec2_does(self, name, description, template_data, 
 
 
 LaunchTemplateBackend.create_launch_template = _create_launch_template_as_ec2_does
+
+
+class AlreadyExistsError(AutoscalingClientError):
+    code = "AlreadyExists"
+
+
+_create_auto_scaling_group = AutoScalingBackend.create_auto_scaling_group
+
+
+def _create_auto_scaling_group_as_aws_does(self, name, *args, **kwargs):
+    if name in self.autoscaling_groups:
+        raise AlreadyExistsError(f"AutoScalingGroup by this name already exists - A group with the name {name} already exists")
+    return _create_auto_scaling_group(self, name, *args, **kwargs)
+
+
+AutoScalingBackend.create_auto_scaling_group = _create_auto_scaling_group_as_aws_does
 
 if __name__ == "__main__":
     main()

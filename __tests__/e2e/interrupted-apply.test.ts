@@ -1,0 +1,98 @@
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { CreateLaunchTemplateCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../config/load";
+import { run, runOrThrow } from "../../lib/process";
+import { synthesize } from "../../lib/synth";
+import { terraformEnv } from "../../lib/terraform-env";
+import { Emulator } from "../../tools/emulator/emulator";
+import { publishAmi } from "../../tools/emulator/publish-ami";
+import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+
+// An apply killed after AWS created a resource but before Terraform recorded it leaves the resource
+// in AWS and not in state. The rerun must fail loudly, not create a second one, and
+// `golden-ami orphans` must list what is left over.
+jest.setTimeout(600_000);
+
+const ROOT = join(__dirname, "..", "..");
+const STACK = "web-staging";
+let emulator: Emulator;
+let env: NodeJS.ProcessEnv;
+let outdir: string;
+let dir: string;
+let ec2: EC2Client;
+
+const stackDir = () => join(outdir, "stacks", STACK);
+const terraform = (...args: string[]) => run("terraform", [...args, "-no-color"], { cwd: stackDir(), env });
+const orphans = () => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "orphans", STACK, "--json", "--outdir", outdir], { cwd: ROOT, env });
+
+beforeAll(async () => {
+  emulator = await Emulator.start({ accountId: "111122223333", region: "ap-northeast-1" });
+  ec2 = new EC2Client(emulator.clientConfig());
+  dir = mkdtempSync(join(tmpdir(), "interrupted-"));
+  const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
+  outdir = join(dir, "out");
+  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
+  await synthesize({ outdir, env });
+  await applySharedAmiKey(outdir, env);
+  const { config } = loadConfig(configPath);
+  await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+  await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir(), env });
+  await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir(), env });
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+describe("an interrupted apply", () => {
+  it("golden-ami orphans finds nothing while AWS and state agree", async () => {
+    const result = await orphans();
+    expect(result.stderr).toContain("No orphans"); // on stderr: stdout is the JSON
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+
+  it("leaves a group and a template in AWS but not in state; orphans lists both, exit 1", async () => {
+    // What a SIGKILL right after CreateAutoScalingGroup leaves: the group exists, the state lacks it.
+    const { stdout } = await runOrThrow("terraform", ["state", "list"], { cwd: stackDir(), env });
+    const groupAddress = stdout.split("\n").find((line) => line.startsWith("aws_autoscaling_group."))!;
+    await runOrThrow("terraform", ["state", "rm", groupAddress], { cwd: stackDir(), env });
+    // What Ctrl-C during CreateLaunchTemplate leaves: a template with the stack's tags, unknown to state.
+    const { LaunchTemplate } = await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: `${STACK}-20261123000000000000000001`,
+        LaunchTemplateData: { InstanceType: "t3.small" },
+        TagSpecifications: [
+          {
+            ResourceType: "launch-template",
+            Tags: [
+              { Key: "Stack", Value: STACK },
+              { Key: "ManagedBy", Value: "cdktf" },
+            ],
+          },
+        ],
+      }),
+    );
+    const result = await orphans();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("exist in AWS but not in state");
+    expect(JSON.parse(result.stdout)).toEqual(
+      expect.arrayContaining([
+        { stack: STACK, type: "aws_autoscaling_group", id: STACK, name: STACK },
+        expect.objectContaining({ stack: STACK, type: "aws_launch_template", id: LaunchTemplate!.LaunchTemplateId }),
+      ]),
+    );
+  });
+
+  it("the rerun fails loudly on the group's fixed name instead of creating a second group", async () => {
+    const result = await terraform("apply", "-input=false", "-auto-approve");
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/AlreadyExists|already exists/i);
+    const groups = await new AutoScalingClient(emulator.clientConfig()).send(new DescribeAutoScalingGroupsCommand({}));
+    expect((groups.AutoScalingGroups ?? []).filter((g) => g.AutoScalingGroupName?.startsWith(STACK))).toHaveLength(1);
+  });
+});

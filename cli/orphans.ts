@@ -1,0 +1,50 @@
+// golden-ami orphans: resources a stack created in AWS that its state does not hold (an interrupted apply).
+import { Command } from "@commander-js/extra-typings";
+import { join } from "node:path";
+import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
+import { orphansOf, stateIds, taggedResources } from "../lib/orphans";
+import { stackDirectories } from "../lib/plan-report/read-plans";
+import { ensureInitialized } from "../lib/plan-stacks";
+import { synthesize } from "../lib/synth";
+import { terraformEnv } from "../lib/terraform-env";
+import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, withExample } from "./program";
+
+export function registerOrphans(program: Command): void {
+  const command = program
+    .command("orphans")
+    .description("list resources tagged by a workload stack but absent from its state; exit 1 if any")
+    .argument("[stacks...]", "workload stack names (default: every workload)")
+    .option("--config <file>", CONFIG_OPTION_HELP)
+    .option("--outdir <dir>", "synthesis output directory", DEFAULT_OUTDIR)
+    .option("--json", "print a JSON array of {stack, type, id, name}")
+    .action(async (stacks, options, cmd) => {
+      const configPath = options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG;
+      const { config } = loadConfig(configPath);
+      const unknown = stacks.filter((name) => !config.workloads.some((w) => w.name === name));
+      if (unknown.length > 0)
+        cmd.error(`unknown workload stack ${unknown.map((s) => `"${s}"`).join(", ")}; workloads are ${config.workloads.map((w) => w.name).join(", ")}`, {
+          exitCode: 2,
+        });
+      const synth = await synthesize({ outdir: options.outdir, configPath });
+      if (synth.code !== 0) throw new CommandFailed(`synth failed:\n${(synth.stderr || synth.stdout).trim()}`);
+      const env = terraformEnv();
+      const dirs = new Map(stackDirectories(options.outdir).map((s) => [s.stack, s.dir]));
+      const found = [];
+      for (const workload of config.workloads.filter((w) => stacks.length === 0 || stacks.includes(w.name))) {
+        const dir = dirs.get(workload.name) ?? join(options.outdir, "stacks", workload.name);
+        await ensureInitialized(dir, env);
+        const known = await stateIds(dir, env);
+        const tagged = await taggedResources({ stack: workload.name, region: workload.region, roleArn: workload.role_arn });
+        found.push(...orphansOf(tagged, known).map((o) => ({ stack: workload.name, ...o })));
+      }
+      if (options.json) console.log(JSON.stringify(found));
+      else for (const o of found) console.log(`${o.stack}\t${o.type}\t${o.id}${o.name && o.name !== o.id ? `\t${o.name}` : ""}`);
+      if (found.length > 0) {
+        throw new CommandFailed(
+          `${found.length} resource(s) exist in AWS but not in state; import them (terraform import) or delete them before the next apply (README: "When an apply was interrupted")`,
+        );
+      }
+      console.error("No orphans: every tagged resource is in its stack's state.");
+    });
+  withExample(command, "npx golden-ami orphans web-staging");
+}
