@@ -3,7 +3,7 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gitlabReport } from "../lib/plan-report/gitlab";
-import { GITHUB_COMMENT_LIMIT, renderMarkdown, runInfoFromEnv } from "../lib/plan-report/markdown";
+import { DEFAULT_COMMENT_LIMIT, JOB_SUMMARY_LIMIT, renderMarkdown, runInfoFromEnv } from "../lib/plan-report/markdown";
 import { readStackPlans } from "../lib/plan-report/read-plans";
 import { CommandFailed, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
 
@@ -11,10 +11,13 @@ export function registerReport(program: Command): void {
   const command = program
     .command("report")
     .description("render the plans as one pull-request comment and CI reports")
-    .option("--outdir <dir>", "synthesis output directory that `plan` used", DEFAULT_OUTDIR)
+    .option("--outdir <dirs...>", "synthesis output directories that `plan` used (several: CI shards)", [DEFAULT_OUTDIR])
     .option("--markdown <file>", "write the comment to this file (default: stdout)")
+    .option("--full-markdown <file>", `write the whole report, up to ${JOB_SUMMARY_LIMIT} bytes, here (for the job summary)`)
     .addOption(
-      new Option("--limit-bytes <n>", "largest comment in UTF-8 bytes (GitLab takes 1000000)").default(GITHUB_COMMENT_LIMIT).argParser(positiveInteger),
+      new Option("--limit-bytes <n>", "largest comment in UTF-8 bytes, a hard limit (GitLab notes take 1000000)")
+        .default(DEFAULT_COMMENT_LIMIT, `${DEFAULT_COMMENT_LIMIT}: GitHub's 65536 less room for the posting action's marker`)
+        .argParser(positiveInteger),
     )
     .option("--gitlab-dir <dir>", "write GitLab terraform reports (<stack>.tfplan.json) here")
     .option("--summary-json <file>", "write counts for CI decisions (AMI updates, failed and changed stacks) here")
@@ -28,14 +31,20 @@ export function registerReport(program: Command): void {
         amiUpdates: stacks.reduce((n, s) => n + (s.status === "changed" ? s.amiUpdates.length : 0), 0),
         failed,
         changed: stacks.filter((s) => s.status === "changed").map((s) => s.stack),
+        destroys: stacks.reduce((n, s) => n + (s.status === "changed" ? s.dangers.length : 0), 0),
+        notPlanned: stacks.filter((s) => s.status === "not planned").map((s) => s.stack),
       };
       if (options.markdown) writeFileSync(options.markdown, markdown);
+      if (options.fullMarkdown) writeFileSync(options.fullMarkdown, renderMarkdown(stacks, { limitBytes: JOB_SUMMARY_LIMIT, run: runInfoFromEnv() }));
       else if (!options.json) process.stdout.write(markdown);
       if (options.json) console.log(JSON.stringify(summary));
       if (options.summaryJson) writeFileSync(options.summaryJson, JSON.stringify(summary));
       if (options.gitlabDir) {
         mkdirSync(options.gitlabDir, { recursive: true });
-        for (const stack of stacks) writeFileSync(join(options.gitlabDir, `${stack.stack}.tfplan.json`), JSON.stringify(gitlabReport(stack)));
+        for (const stack of stacks) {
+          const report = gitlabReport(stack);
+          if (report) writeFileSync(join(options.gitlabDir, `${stack.stack}.tfplan.json`), JSON.stringify(report));
+        }
       }
       if (failed.length > 0) console.error(`Plan failed for: ${failed.join(", ")}`);
       if (options.failOnError && failed.length > 0) throw new CommandFailed(`${failed.length} stack(s) failed to plan: ${failed.join(", ")}`);

@@ -1,7 +1,14 @@
 import { StackSummary } from "./summarize";
 
-/** GitLab's terraform report (artifacts:reports:terraform) of one stack, for the merge request widget. */
-export function gitlabReport(stack: StackSummary): { create: number; update: number; delete: number } {
-  if (stack.status === "failed" || stack.status === "not planned") return { create: 0, update: 0, delete: 0 };
+export type GitlabReport = { create: number; update: number; delete: number } | { error: string };
+
+/**
+ * GitLab's terraform report (artifacts:reports:terraform) of one stack. It has room only for three
+ * counts, so a failed plan is written without them: GitLab then shows "Generating the report caused
+ * an error" for it, never "no changes". Undefined for a stack that was not planned.
+ */
+export function gitlabReport(stack: StackSummary): GitlabReport | undefined {
+  if (stack.status === "not planned") return undefined;
+  if (stack.status === "failed") return { error: `plan of ${stack.stack} failed` };
   return { create: stack.counts.add, update: stack.counts.change, delete: stack.counts.destroy };
 }

@@ -1,9 +1,14 @@
-import { AmiUpdate, ResourceSummary, StackSummary } from "./summarize";
+import { countsLine, AmiUpdate, Danger, PlannedStack, ResourceSummary, StackSummary } from "./summarize";
 
 /** Finds the comment again on the next push, so it is updated instead of posted anew. */
 export const REPORT_MARKER = "<!-- golden-ami-plan-report -->";
+/** GitHub refuses comments over 65,536 characters; the posting action adds a marker of its own. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
+export const POSTING_HEADROOM = 1_024;
+export const DEFAULT_COMMENT_LIMIT = GITHUB_COMMENT_LIMIT - POSTING_HEADROOM;
 export const GITLAB_NOTE_LIMIT = 1_000_000;
+/** GitHub's job summary takes up to 1 MiB per step: room for the full report. */
+export const JOB_SUMMARY_LIMIT = 1_000_000;
 
 export interface RunInfo {
   /** Link to the CI run. @default - none */
@@ -12,26 +17,72 @@ export interface RunInfo {
 }
 
 export interface RenderOptions {
-  /** Largest comment in UTF-8 bytes. @default 65536 (GitHub) */
+  /** Largest comment in UTF-8 bytes, a hard limit. @default 64512 (GitHub's limit less the posting action's marker) */
   readonly limitBytes?: number;
   readonly run?: RunInfo;
 }
 
-/** What is left out, in order, until the comment fits; headline, table and AMI updates always stay. */
-const DETAIL_LEVELS = [
-  { attributes: true, resources: true, leftOut: [] },
-  { attributes: false, resources: true, leftOut: ["changed attributes"] },
-  { attributes: false, resources: false, leftOut: ["changed attributes", "resource lists"] },
-] as const;
+interface Detail {
+  readonly attributes: boolean;
+  readonly resources: boolean;
+  readonly sections: boolean;
+  readonly errorChars: number;
+  readonly stackRows: number;
+  readonly amiRows: number;
+  readonly dangerRows: number;
+  readonly leftOut: ReadonlyArray<string>;
+}
 
+const ALL = Number.MAX_SAFE_INTEGER;
+
+/**
+ * What is given up, in order, until the comment fits. Deletions and replacements are named until
+ * the very last: first details, then lists, then table rows, and only then the danger banner's rows.
+ */
+const DETAIL_LEVELS: ReadonlyArray<Detail> = [
+  { attributes: true, resources: true, sections: true, errorChars: 6000, stackRows: ALL, amiRows: ALL, dangerRows: ALL, leftOut: [] },
+  { attributes: false, resources: true, sections: true, errorChars: 2000, stackRows: ALL, amiRows: ALL, dangerRows: ALL, leftOut: ["changed attributes"] },
+  {
+    attributes: false,
+    resources: false,
+    sections: true,
+    errorChars: 600,
+    stackRows: ALL,
+    amiRows: ALL,
+    dangerRows: ALL,
+    leftOut: ["changed attributes", "resource lists"],
+  },
+  ...[300, 100, 30, 10].map((rows) => ({
+    attributes: false,
+    resources: false,
+    sections: false,
+    errorChars: 0,
+    stackRows: rows,
+    amiRows: rows,
+    dangerRows: ALL,
+    leftOut: ["changed attributes", "resource lists", "error texts", "table rows"],
+  })),
+  ...[300, 100, 30, 10].map((rows) => ({
+    attributes: false,
+    resources: false,
+    sections: false,
+    errorChars: 0,
+    stackRows: 10,
+    amiRows: 10,
+    dangerRows: rows,
+    leftOut: ["changed attributes", "resource lists", "error texts", "table rows", "danger list rows"],
+  })),
+];
+
+/** The comment, never over the limit: detail is left out in order, and as a last resort the text is cut. */
 export function renderMarkdown(stacks: ReadonlyArray<StackSummary>, options: RenderOptions = {}): string {
-  const limit = options.limitBytes ?? GITHUB_COMMENT_LIMIT;
+  const limit = options.limitBytes ?? DEFAULT_COMMENT_LIMIT;
   let text = "";
   for (const level of DETAIL_LEVELS) {
     text = render(stacks, level, options.run, limit);
-    if (Buffer.byteLength(text, "utf8") <= limit) return text;
+    if (bytes(text) <= limit) return text;
   }
-  return text;
+  return cutToFit(text, limit);
 }
 
 /** The run's link and commit from GitHub Actions' or GitLab CI's environment. */
@@ -43,39 +94,78 @@ export function runInfoFromEnv(env: NodeJS.ProcessEnv = process.env): RunInfo {
   return {};
 }
 
-function render(stacks: ReadonlyArray<StackSummary>, level: (typeof DETAIL_LEVELS)[number], run: RunInfo | undefined, limit: number): string {
+const bytes = (text: string) => Buffer.byteLength(text, "utf8");
+
+function render(stacks: ReadonlyArray<StackSummary>, level: Detail, run: RunInfo | undefined, limit: number): string {
   const count = (status: string) => stacks.filter((s) => s.status === status).length;
-  const amiUpdates = stacks.flatMap((s) => (s.status === "changed" ? s.amiUpdates.map((update) => ({ stack: s.stack, update })) : []));
+  const planned = stacks.filter((s): s is PlannedStack => s.status === "changed" || s.status === "unchanged");
+  const failed = stacks.filter((s) => s.status === "failed");
+  const amiUpdates = planned.flatMap((s) => s.amiUpdates.map((update) => ({ stack: s.stack, update })));
+  const dangers = planned.flatMap((s) => s.dangers.map((danger) => ({ stack: s.stack, danger })));
   const lines = [
     REPORT_MARKER,
     `## Terraform plan: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("not planned") ? `, ${count("not planned")} not planned` : ""}`,
     "",
+    ...failedBanner(failed.map((s) => s.stack)),
+    ...dangerBanner(dangers, level.dangerRows),
     amiUpdates.length > 0
       ? `**${amiUpdates.length} launch template${amiUpdates.length === 1 ? "" : "s"} move${amiUpdates.length === 1 ? "s" : ""} to a new AMI** (see AMI updates).`
       : "No launch template changes its AMI.",
     "",
-    ...stepsBack(amiUpdates.length ? amiUpdates.map((u) => u.update) : []),
-    "| Stack | Status | Add | Change | Destroy | Replace |",
-    "| --- | --- | ---: | ---: | ---: | ---: |",
-    ...stacks.map(tableRow),
+    ...stepsBack(amiUpdates.map((u) => u.update)),
+    "| Stack | Status | Plan |",
+    "| --- | --- | --- |",
+    ...capped(stacks.map(tableRow), level.stackRows, "stacks"),
     "",
   ];
   if (amiUpdates.length > 0) {
     lines.push("### AMI updates", "", "| Stack | Launch template | From | To |", "| --- | --- | --- | --- |");
     lines.push(
-      ...amiUpdates.map(
-        ({ stack, update }) =>
-          `| \`${stack}\` | \`${update.address}\` | ${ami(update.from)} | ${ami(update.to)}${update.direction === "older" ? " ⚠️ **older build: a step back**" : ""} |`,
+      ...capped(
+        amiUpdates.map(
+          ({ stack, update }) =>
+            `| \`${stack}\` | ${code(update.address)} | ${ami(update.from)} | ${ami(update.to)}${update.direction === "older" ? " ⚠️ **older build: a step back**" : ""} |`,
+        ),
+        level.amiRows,
+        "AMI updates",
       ),
       "",
     );
   }
-  for (const stack of stacks) lines.push(...stackSection(stack, level));
+  if (level.sections) for (const stack of stacks) lines.push(...stackSection(stack, level));
+  else if (failed.length > 0 && level.errorChars > 0) for (const stack of failed) lines.push(...stackSection(stack, level));
   if (level.leftOut.length > 0)
-    lines.push(`_Left out to stay under ${limit.toLocaleString("en-US")} bytes: ${level.leftOut.join(", ")}. The full plans are in the run's artifacts._`, "");
+    lines.push(
+      `_Left out to stay under ${limit.toLocaleString("en-US")} bytes: ${level.leftOut.join(", ")}. The full report is in the job summary and the run's artifacts._`,
+      "",
+    );
   if (run?.url || run?.commit)
     lines.push(`---`, [run.url && `[CI run](${run.url})`, run.commit && `commit \`${run.commit.slice(0, 12)}\``].filter(Boolean).join(" · "));
   return lines.join("\n") + "\n";
+}
+
+function failedBanner(stacks: ReadonlyArray<string>): string[] {
+  if (stacks.length === 0) return [];
+  const shown = stacks.slice(0, 50).map((s) => `\`${s}\``);
+  const more = stacks.length > shown.length ? `, … and ${stacks.length - shown.length} more` : "";
+  return [
+    `> [!CAUTION]`,
+    `> **${stacks.length} stack${stacks.length === 1 ? "" : "s"} failed to plan:** ${shown.join(", ")}${more}. Their changes are unknown.`,
+    "",
+  ];
+}
+
+/** Every deletion and replacement, named, with Terraform's reason: the banner is cut last. */
+function dangerBanner(dangers: ReadonlyArray<{ stack: string; danger: Danger }>, rows: number): string[] {
+  if (dangers.length === 0) return [];
+  const deletes = dangers.filter((d) => d.danger.action === "delete").length;
+  const replaces = dangers.length - deletes;
+  const what = [deletes > 0 && `${deletes} destroyed`, replaces > 0 && `${replaces} replaced`].filter(Boolean).join(", ");
+  const items = dangers.map(
+    ({ stack, danger }) =>
+      `> - \`${stack}\`: ${code(danger.address)} **${danger.action === "delete" ? "destroyed" : "replaced"}**${danger.reason ? `: ${escapeText(danger.reason)}` : ""}`,
+  );
+  return ["> [!WARNING]", `> **Resources will be ${what}:**`, ">", ...capped(items, rows, "deletions and replacements", "> "), ""];
 }
 
 /** A move to an older build is called out: it usually means the running AMI was deregistered. */
@@ -86,24 +176,49 @@ function stepsBack(updates: ReadonlyArray<AmiUpdate>): string[] {
     : [];
 }
 
+function capped(rows: ReadonlyArray<string>, max: number, what: string, prefix = ""): string[] {
+  if (rows.length <= max) return [...rows];
+  return [...rows.slice(0, max), `${prefix}${prefix ? "" : "| "}… and ${rows.length - max} more ${what}${prefix ? "" : " | | |"}`];
+}
+
 function tableRow(stack: StackSummary): string {
-  if (stack.status === "failed") return `| \`${stack.stack}\` | ❌ failed | | | | |`;
-  if (stack.status === "not planned") return `| \`${stack.stack}\` | not planned | | | | |`;
-  const { add, change, destroy, replace } = stack.counts;
-  return `| \`${stack.stack}\` | ${stack.status === "changed" ? "🟡 changes" : "✅ no changes"} | ${add} | ${change} | ${destroy} | ${replace} |`;
+  if (stack.status === "failed") return `| \`${stack.stack}\` | ❌ failed | plan failed: changes unknown |`;
+  if (stack.status === "not planned") return `| \`${stack.stack}\` | not planned | |`;
+  const extra = [
+    stack.counts.replace > 0 && `${stack.counts.replace} replaced`,
+    stack.counts.move > 0 && `${stack.counts.move} moved`,
+    stack.counts.forget > 0 && `${stack.counts.forget} forgotten: left in AWS, no longer managed`,
+    stack.outputs.length > 0 && `${stack.outputs.length} output${stack.outputs.length === 1 ? "" : "s"} change`,
+  ].filter(Boolean);
+  const status = stack.status === "changed" ? (stack.dangers.length > 0 ? "🔴 destroys" : "🟡 changes") : "✅ no changes";
+  return `| \`${stack.stack}\` | ${status} | ${countsLine(stack.counts, stack.outputs.length > 0)}${extra.length ? ` (${extra.join(", ")})` : ""} |`;
 }
 
 function ami(side: AmiUpdate["from"]): string {
-  return `\`${side.id}\`${side.name ? ` ${code(side.name)}` : ""}`;
+  return `${code(side.id)}${side.name ? ` ${code(side.name)}` : ""}`;
 }
 
-const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", "no-op": " " };
+const SYMBOL: Record<string, string> = { create: "+", update: "~", delete: "-", replace: "-/+", read: "<=", "no-op": " ", forget: "." };
 
-function stackSection(stack: StackSummary, level: (typeof DETAIL_LEVELS)[number]): string[] {
+function describe(resource: ResourceSummary): string {
+  const notes = [
+    resource.importing !== undefined && `imported (id ${code(resource.importing)})`,
+    resource.previousAddress && `moved from ${code(resource.previousAddress)}`,
+    resource.deposed && `deposed object ${code(resource.deposed)}`,
+    resource.action === "forget" && "removed from state, not destroyed",
+    resource.reason && escapeText(resource.reason),
+  ].filter(Boolean);
+  const action = resource.action === "no-op" ? "" : resource.action;
+  return `- \`${SYMBOL[resource.action]} ${escapeCode(resource.address)}\` ${action}${notes.length ? `${action ? ": " : ""}${notes.join("; ")}` : ""}`;
+}
+
+function stackSection(stack: StackSummary, level: Detail): string[] {
   if (stack.status === "not planned" || stack.status === "unchanged") return [];
-  if (stack.status === "failed") return [`### ${stack.stack}: plan failed`, "", "```", truncate(stack.error.trim(), 6000), "```", ""];
-  const lines = [`### ${stack.stack}`, ""];
-  const list = (title: string, resources: ReadonlyArray<ResourceSummary>) => {
+  if (stack.status === "failed")
+    return [`### ${stack.stack}: plan failed`, "", "~~~~text", truncate(stack.error.trim(), level.errorChars).replace(/~~~~/g, "~~~"), "~~~~", ""];
+  const lines = [`### ${stack.stack}`, "", `\`${countsLine(stack.counts, stack.outputs.length > 0)}\``, ""];
+  if (!stack.detailed) lines.push("_This plan uses a JSON format older than 1.0: counts only, no values._", "");
+  const list = (title: string, resources: ReadonlyArray<ResourceSummary>, drift = false) => {
     if (resources.length === 0) return;
     if (!level.resources) {
       lines.push(`${title}: ${resources.length} resource${resources.length === 1 ? "" : "s"}.`, "");
@@ -111,21 +226,58 @@ function stackSection(stack: StackSummary, level: (typeof DETAIL_LEVELS)[number]
     }
     lines.push(`<details><summary>${title}: ${resources.length} resource${resources.length === 1 ? "" : "s"}</summary>`, "");
     for (const resource of resources) {
-      lines.push(`- \`${SYMBOL[resource.action]} ${resource.address}\` ${resource.action}`);
+      lines.push(drift && resource.action === "delete" ? `- \`${escapeCode(resource.address)}\` deleted outside Terraform` : describe(resource));
       if (level.attributes)
-        for (const a of resource.attributes) lines.push(`  - \`${a.name}\`: ${a.before === undefined ? "" : `${code(a.before)} → `}${code(a.after ?? "null")}`);
+        for (const a of resource.attributes)
+          lines.push(`  - \`${escapeCode(a.name)}\`: ${a.before === undefined ? "" : `${code(a.before)} → `}${code(a.after ?? "null")}`);
     }
     lines.push("", "</details>", "");
   };
   list("Changes", stack.resources);
-  list("Changed outside Terraform (drift)", stack.drift);
+  list("Changed outside Terraform (drift)", stack.drift, true);
+  if (stack.outputs.length > 0) {
+    if (level.resources && stack.detailed) {
+      lines.push(`<details><summary>Outputs: ${stack.outputs.length}</summary>`, "");
+      for (const o of stack.outputs)
+        lines.push(
+          `- \`${escapeCode(o.name)}\` ${o.action}${o.before !== undefined || o.after !== undefined ? `: ${o.before === undefined ? "" : `${code(o.before)} → `}${code(o.after ?? "null")}` : ""}`,
+        );
+      lines.push("", "</details>", "");
+    } else lines.push(`Outputs that change: ${stack.outputs.map((o) => `\`${escapeCode(o.name)}\``).join(", ")}.`, "");
+  }
   return lines;
 }
 
 function code(value: string): string {
-  return value.startsWith("(") ? value : `\`${truncate(value, 120).replace(/`/g, "ˋ")}\``;
+  return value.startsWith("(") ? value : `\`${escapeCode(truncate(value, 120))}\``;
+}
+
+function escapeCode(value: string): string {
+  return value.replace(/`/g, "ˋ").replace(/[\r\n]+/g, " ");
+}
+
+function escapeText(value: string): string {
+  return value.replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;")).replace(/[\r\n]+/g, " ");
 }
 
 function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
+}
+
+/** The last resort: cut at a line boundary and say so; the result is never over the limit. */
+function cutToFit(text: string, limit: number): string {
+  const note = "\n\n_Cut to fit the comment limit: the full report is in the job summary and the run's artifacts._\n";
+  const budget = limit - bytes(note);
+  if (budget <= 0)
+    return Buffer.from(`${REPORT_MARKER}\n`)
+      .subarray(0, limit)
+      .toString("utf8")
+      .replace(/\uFFFD+$/, "");
+  let cut = Buffer.from(text, "utf8")
+    .subarray(0, budget)
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "");
+  const lastLine = cut.lastIndexOf("\n");
+  if (lastLine > 0) cut = cut.slice(0, lastLine);
+  return cut + note;
 }

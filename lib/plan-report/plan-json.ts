@@ -1,4 +1,4 @@
-/** The parts of `terraform show -json <planfile>` the report reads (format 1.x). */
+/** The parts of `terraform show -json <planfile>` the report reads (format 0.x and 1.x). */
 export interface TerraformPlan {
   readonly format_version: string;
   readonly resource_changes?: ReadonlyArray<ResourceChange>;
@@ -6,6 +6,8 @@ export interface TerraformPlan {
   readonly output_changes?: Readonly<Record<string, Change>>;
   readonly prior_state?: { readonly values?: { readonly root_module?: Module } };
   readonly errored?: boolean;
+  readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
+  readonly configuration?: { readonly root_module?: { readonly variables?: Readonly<Record<string, { readonly sensitive?: boolean }>> } };
 }
 
 export interface Module {
@@ -20,12 +22,19 @@ export interface Change {
   readonly after_unknown?: unknown;
   readonly before_sensitive?: unknown;
   readonly after_sensitive?: unknown;
+  /** Set when the plan imports the resource (import blocks, Terraform 1.5+). */
+  readonly importing?: { readonly id?: string; readonly identity?: unknown };
+  readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
 }
 
 export interface ResourceChange {
   readonly address: string;
+  readonly previous_address?: string;
   readonly mode?: string;
   readonly type: string;
   readonly name?: string;
+  /** The key of a deposed object (left by an interrupted create-before-destroy). */
+  readonly deposed?: string;
+  readonly action_reason?: string;
   readonly change: Change;
 }

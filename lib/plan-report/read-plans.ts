@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { TerraformPlan } from "./plan-json";
 import { StackSummary, summarizePlan } from "./summarize";
 
-/** What tools/plan-all.ts leaves in each stack's working directory. */
+/** What `golden-ami plan` leaves in each stack's working directory. */
 export const PLAN_JSON = "plan.json";
 export const PLAN_ERROR = "plan-error.txt";
 
@@ -16,11 +16,52 @@ export function stackDirectories(outdir: string): { stack: string; dir: string }
   return Object.values(manifest.stacks).map((s) => ({ stack: s.name, dir: join(outdir, s.workingDirectory) }));
 }
 
-/** Every stack of a cdktf output directory, summarized from the plan (or error) found beside it. */
-export function readStackPlans(outdir: string): StackSummary[] {
-  return stackDirectories(outdir).map(({ stack, dir }) => {
+/**
+ * A plan file's JSON. CI wrappers (setup-terraform's) print a `[command]…` line and the exit code
+ * around the output: the JSON object is taken from between them when the file is not JSON itself.
+ */
+export function parsePlanJson(text: string): TerraformPlan {
+  try {
+    return JSON.parse(text) as TerraformPlan;
+  } catch (error) {
+    const start = text.search(/^\{/m);
+    const end = text.lastIndexOf("}");
+    if (start >= 0 && end > start) {
+      try {
+        return JSON.parse(text.slice(start, end + 1)) as TerraformPlan;
+      } catch {
+        // fall through to the original error
+      }
+    }
+    throw error;
+  }
+}
+
+/** One stack's summary from its directory; an unreadable plan is a failed stack, never an exception. */
+export function readStackPlan(stack: string, dir: string): StackSummary {
+  try {
     if (existsSync(join(dir, PLAN_ERROR))) return { stack, status: "failed", error: readFileSync(join(dir, PLAN_ERROR), "utf8") };
-    if (existsSync(join(dir, PLAN_JSON))) return summarizePlan(stack, JSON.parse(readFileSync(join(dir, PLAN_JSON), "utf8")) as TerraformPlan);
-    return { stack, status: "not planned" };
-  });
+    if (!existsSync(join(dir, PLAN_JSON))) return { stack, status: "not planned" };
+    const plan = parsePlanJson(readFileSync(join(dir, PLAN_JSON), "utf8"));
+    if (plan === null || typeof plan !== "object" || typeof plan.format_version !== "string") {
+      return { stack, status: "failed", error: `${PLAN_JSON} is not a Terraform plan (no format_version).` };
+    }
+    return summarizePlan(stack, plan);
+  } catch (error) {
+    return { stack, status: "failed", error: `${PLAN_JSON} could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** Every stack of one or more cdktf output directories (CI shards), in the manifests' order. */
+export function readStackPlans(outdirs: string | ReadonlyArray<string>): StackSummary[] {
+  const seen = new Map<string, StackSummary>();
+  for (const outdir of typeof outdirs === "string" ? [outdirs] : outdirs) {
+    for (const { stack, dir } of stackDirectories(outdir)) {
+      const summary = readStackPlan(stack, dir);
+      // A stack planned in one shard and skipped in another: the planned one counts.
+      const known = seen.get(stack);
+      if (!known || known.status === "not planned") seen.set(stack, summary);
+    }
+  }
+  return [...seen.values()];
 }

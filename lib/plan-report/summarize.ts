@@ -1,6 +1,10 @@
 import { Change, Module, ResourceChange, TerraformPlan } from "./plan-json";
+import { REASONS } from "./reasons";
+import { hiddenBySensitivity, markedValues, revealsAny, SENSITIVE, UNKNOWN } from "./values";
 
-export type Action = "create" | "update" | "delete" | "replace" | "read" | "no-op";
+export { SENSITIVE, UNKNOWN } from "./values";
+
+export type Action = "create" | "update" | "delete" | "replace" | "read" | "no-op" | "forget";
 
 export interface AttributeChange {
   readonly name: string;
@@ -14,6 +18,14 @@ export interface ResourceSummary {
   readonly type: string;
   readonly action: Action;
   readonly attributes: ReadonlyArray<AttributeChange>;
+  /** The import id, when this plan imports the resource. */
+  readonly importing?: string;
+  /** Where the resource was before a `moved` block (or a refactoring) moved it. */
+  readonly previousAddress?: string;
+  /** The deposed object's key: a leftover of an interrupted create-before-destroy. */
+  readonly deposed?: string;
+  /** Why Terraform replaces or deletes it, in words (from `action_reason`). */
+  readonly reason?: string;
 }
 
 export interface AmiUpdate {
@@ -22,6 +34,173 @@ export interface AmiUpdate {
   readonly to: { readonly id: string; readonly name?: string };
   /** "older" when the new AMI's build is older (the running one was deregistered, or a pin went back). */
   readonly direction: "newer" | "older" | "unknown";
+}
+
+/** Terraform's own counts: "Plan: 1 to import, 2 to add, 0 to change, 1 to destroy, 1 to forget." */
+export interface Counts {
+  readonly import: number;
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  readonly forget: number;
+  /** Replacements, counted in add and destroy too. */
+  readonly replace: number;
+  /** Resources moved to a new address (not in Terraform's counts line). */
+  readonly move: number;
+}
+
+export interface OutputChange {
+  readonly name: string;
+  readonly action: Action;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** A deletion or replacement, kept in the comment whatever else must be cut. */
+export interface Danger {
+  readonly address: string;
+  readonly action: "delete" | "replace";
+  readonly reason?: string;
+}
+
+export type PlannedStack = {
+  readonly stack: string;
+  readonly status: "changed" | "unchanged";
+  readonly counts: Counts;
+  readonly resources: ReadonlyArray<ResourceSummary>;
+  readonly drift: ReadonlyArray<ResourceSummary>;
+  readonly amiUpdates: ReadonlyArray<AmiUpdate>;
+  readonly outputs: ReadonlyArray<OutputChange>;
+  readonly dangers: ReadonlyArray<Danger>;
+  /** False for plans older than format 1.0: counts only, no values (they carry no sensitivity marks). */
+  readonly detailed: boolean;
+};
+
+export type StackSummary =
+  PlannedStack | { readonly stack: string; readonly status: "failed"; readonly error: string } | { readonly stack: string; readonly status: "not planned" };
+
+/**
+ * `Plan: …` as Terraform (1.11) prints it for these counts: imports first when there are any; forgets
+ * and moves are not in its line (it lists them apart), but they make it "Plan:" rather than "No changes.".
+ */
+export function countsLine(counts: Counts, outputsChange = false): string {
+  const any = counts.import + counts.add + counts.change + counts.destroy + counts.forget + counts.move > 0;
+  if (!any) return outputsChange ? "Changes to Outputs only." : "No changes.";
+  const parts = [
+    ...(counts.import > 0 ? [`${counts.import} to import`] : []),
+    `${counts.add} to add`,
+    `${counts.change} to change`,
+    `${counts.destroy} to destroy`,
+  ];
+  return `Plan: ${parts.join(", ")}.`;
+}
+
+/** Summarizes one stack's plan the way Terraform counts it. An errored plan is a failed stack. */
+export function summarizePlan(stack: string, plan: TerraformPlan): StackSummary {
+  if (plan.errored === true) {
+    return { stack, status: "failed", error: "Terraform reported errors while planning (the plan is marked errored); see the job log." };
+  }
+  const detailed = majorVersion(plan.format_version) >= 1;
+  const secrets = detailed ? markedValues(plan) : new Set<string>();
+  const all = (plan.resource_changes ?? []).map((r) => summarizeResource(r, detailed, secrets));
+  const resources = all.filter((r) => r.action !== "read" && (r.action !== "no-op" || r.importing !== undefined || r.previousAddress !== undefined));
+  // Terraform lists drift only where something really differs; deletions outside Terraform always count.
+  const drift = (plan.resource_drift ?? [])
+    .map((r) => summarizeResource(r, detailed, secrets))
+    .filter((r) => r.action === "delete" || r.attributes.length > 0 || !detailed);
+  const counts: Counts = {
+    import: resources.filter((r) => r.importing !== undefined).length,
+    add: resources.filter((r) => r.action === "create" || r.action === "replace").length,
+    change: resources.filter((r) => r.action === "update").length,
+    destroy: resources.filter((r) => r.action === "delete" || r.action === "replace").length,
+    forget: resources.filter((r) => r.action === "forget").length,
+    replace: resources.filter((r) => r.action === "replace").length,
+    move: resources.filter((r) => r.previousAddress !== undefined).length,
+  };
+  const outputs = Object.entries(plan.output_changes ?? {})
+    .map(([name, change]) => summarizeOutput(name, change, detailed, secrets))
+    .filter((o) => o.action !== "no-op");
+  const dangers: Danger[] = resources.flatMap((r) =>
+    r.action === "delete" || r.action === "replace"
+      ? [{ address: r.deposed ? `${r.address} (deposed object ${r.deposed})` : r.address, action: r.action, reason: r.reason }]
+      : [],
+  );
+  return {
+    stack,
+    status: resources.length > 0 || outputs.length > 0 ? "changed" : "unchanged",
+    counts,
+    resources,
+    drift,
+    amiUpdates: detailed ? amiUpdates(plan) : [],
+    outputs,
+    dangers,
+    detailed,
+  };
+}
+
+function majorVersion(formatVersion: string | undefined): number {
+  const major = Number((formatVersion ?? "0").split(".")[0]);
+  return Number.isFinite(major) ? major : 0;
+}
+
+export function actionOf(actions: ReadonlyArray<string>): Action {
+  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  return (actions[0] as Action) ?? "no-op";
+}
+
+function summarizeResource(resource: ResourceChange, detailed: boolean, secrets: ReadonlySet<string>): ResourceSummary {
+  const action = actionOf(resource.change.actions);
+  const reason = resource.action_reason ? (REASONS[resource.action_reason] ?? resource.action_reason) : undefined;
+  const replacePaths = (resource.change.replace_paths ?? []).map((path) => path.map(String).join(".")).filter(Boolean);
+  return {
+    address: resource.address,
+    type: resource.type,
+    action,
+    attributes: action === "delete" || action === "forget" || !detailed ? [] : changedAttributes(resource.change, secrets),
+    ...(resource.change.importing ? { importing: String(resource.change.importing.id ?? resource.change.importing.identity ?? "") } : {}),
+    ...(resource.previous_address && resource.previous_address !== resource.address ? { previousAddress: resource.previous_address } : {}),
+    ...(resource.deposed ? { deposed: resource.deposed } : {}),
+    ...(reason ? { reason: replacePaths.length > 0 && action === "replace" ? `${reason} (${replacePaths.join(", ")})` : reason } : {}),
+  };
+}
+
+function summarizeOutput(name: string, change: Change, detailed: boolean, secrets: ReadonlySet<string>): OutputChange {
+  const action = actionOf(change.actions);
+  if (!detailed) return { name, action };
+  const show = (value: unknown, sensitive: unknown) => {
+    if (value === undefined) return undefined;
+    const text = JSON.stringify(value);
+    return containsTrue(sensitive) || revealsAny(text, secrets) ? SENSITIVE : text;
+  };
+  const unknown = containsTrue(change.after_unknown);
+  // Either side marked sensitive hides both: the same secret may sit unmarked on the other side.
+  const hidden = containsTrue(change.before_sensitive) || containsTrue(change.after_sensitive);
+  return {
+    name,
+    action,
+    before: action === "create" ? undefined : hidden ? SENSITIVE : show(change.before, change.before_sensitive),
+    after: unknown ? UNKNOWN : action === "delete" ? undefined : hidden ? SENSITIVE : show(change.after, change.after_sensitive),
+  };
+}
+
+/** Top-level attributes that change, with values rendered safely: each side judged by its own marks. */
+export function changedAttributes(change: Change, secrets: ReadonlySet<string> = new Set()): AttributeChange[] {
+  const before = asRecord(change.before);
+  const after = asRecord(change.after);
+  const unknown = asRecord(change.after_unknown);
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)])].sort();
+  return names.flatMap((name) => {
+    const isUnknown = containsTrue(unknown[name]);
+    if (!isUnknown && canonical(before[name]) === canonical(after[name])) return [];
+    if (!isUnknown && change.before === null && isEmpty(after[name])) return [];
+    const hidden = hiddenBySensitivity(change.before_sensitive, name) || hiddenBySensitivity(change.after_sensitive, name);
+    const render = (value: unknown) => {
+      if (value === undefined) return undefined;
+      const text = JSON.stringify(value);
+      return hidden || revealsAny(text, secrets) ? SENSITIVE : text;
+    };
+    return [{ name, before: change.before === null ? undefined : render(before[name]), after: isUnknown ? UNKNOWN : render(after[name]) }];
+  });
 }
 
 /** The build number in an AMI name `<image>_v<build>_<date>`. */
@@ -36,77 +215,6 @@ function direction(from: string | undefined, to: string | undefined): AmiUpdate[
   return b > a ? "newer" : "older";
 }
 
-export interface Counts {
-  readonly add: number;
-  readonly change: number;
-  readonly destroy: number;
-  readonly replace: number;
-}
-
-export type StackSummary =
-  | {
-      readonly stack: string;
-      readonly status: "changed" | "unchanged";
-      readonly counts: Counts;
-      readonly resources: ReadonlyArray<ResourceSummary>;
-      readonly drift: ReadonlyArray<ResourceSummary>;
-      readonly amiUpdates: ReadonlyArray<AmiUpdate>;
-    }
-  | { readonly stack: string; readonly status: "failed"; readonly error: string }
-  | { readonly stack: string; readonly status: "not planned" };
-
-export const UNKNOWN = "(known after apply)";
-export const SENSITIVE = "(sensitive)";
-
-/** Summarizes one stack's plan the way Terraform counts it ("Plan: X to add, Y to change, Z to destroy"). */
-export function summarizePlan(stack: string, plan: TerraformPlan): StackSummary {
-  const resources = (plan.resource_changes ?? []).map(summarizeResource).filter((r) => r.action !== "no-op" && r.action !== "read");
-  // Terraform lists drift only where an attribute really differs; so do we.
-  const drift = (plan.resource_drift ?? []).map(summarizeResource).filter((r) => r.attributes.length > 0);
-  const counts = {
-    add: resources.filter((r) => r.action === "create" || r.action === "replace").length,
-    change: resources.filter((r) => r.action === "update").length,
-    destroy: resources.filter((r) => r.action === "delete" || r.action === "replace").length,
-    replace: resources.filter((r) => r.action === "replace").length,
-  };
-  const outputsChange = Object.values(plan.output_changes ?? {}).some((c) => !c.actions.every((a) => a === "no-op"));
-  return {
-    stack,
-    status: resources.length > 0 || outputsChange ? "changed" : "unchanged",
-    counts,
-    resources,
-    drift,
-    amiUpdates: amiUpdates(plan),
-  };
-}
-
-export function actionOf(actions: ReadonlyArray<string>): Action {
-  if (actions.includes("delete") && actions.includes("create")) return "replace";
-  return (actions[0] as Action) ?? "no-op";
-}
-
-function summarizeResource(resource: ResourceChange): ResourceSummary {
-  const action = actionOf(resource.change.actions);
-  return { address: resource.address, type: resource.type, action, attributes: action === "delete" ? [] : changedAttributes(resource.change) };
-}
-
-/** Top-level attributes that change, with values rendered safely. */
-export function changedAttributes(change: Change): AttributeChange[] {
-  const before = asRecord(change.before);
-  const after = asRecord(change.after);
-  const unknown = asRecord(change.after_unknown);
-  const sensitive = { ...asRecord(change.before_sensitive), ...asRecord(change.after_sensitive) };
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)])].sort();
-  return names.flatMap((name) => {
-    const isUnknown = containsTrue(unknown[name]);
-    if (!isUnknown && canonical(before[name]) === canonical(after[name])) return [];
-    if (!isUnknown && change.before === null && isEmpty(after[name])) return [];
-    const hidden = containsTrue(sensitive[name]);
-    const render = (value: unknown) => (value === undefined ? undefined : hidden ? SENSITIVE : JSON.stringify(value));
-    return [{ name, before: change.before === null ? undefined : render(before[name]), after: isUnknown ? UNKNOWN : render(after[name]) }];
-  });
-}
-
 /** Launch templates whose image changes, with AMI names where the plan knows them. */
 function amiUpdates(plan: TerraformPlan): AmiUpdate[] {
   const amiNames = new Map<string, string>();
@@ -115,19 +223,19 @@ function amiUpdates(plan: TerraformPlan): AmiUpdate[] {
       amiNames.set(resource.values.id, String(resource.values.name));
   }
   const outputs = plan.output_changes ?? {};
-  const previousName = (id: string) =>
-    outputs.ami_id?.before === id && typeof outputs.ami_name?.before === "string" ? outputs.ami_name.before : amiNames.get(id);
+  const outputName = (side: "before" | "after", id: string) =>
+    outputs.ami_id?.[side] === id && typeof outputs.ami_name?.[side] === "string" && !containsTrue(outputs.ami_name?.[`${side}_sensitive`])
+      ? (outputs.ami_name[side] as string)
+      : undefined;
   return (plan.resource_changes ?? []).flatMap((resource) => {
     if (resource.type !== "aws_launch_template" || !["update", "replace"].includes(actionOf(resource.change.actions))) return [];
+    if (hiddenBySensitivity(resource.change.before_sensitive, "image_id") || hiddenBySensitivity(resource.change.after_sensitive, "image_id")) return [];
     const before = asRecord(resource.change.before).image_id;
     const unknown = containsTrue(asRecord(resource.change.after_unknown).image_id);
     const after = unknown ? UNKNOWN : asRecord(resource.change.after).image_id;
     if (typeof before !== "string" || typeof after !== "string" || before === after) return [];
-    const from = { id: before, name: previousName(before) };
-    const to = {
-      id: after,
-      name: amiNames.get(after) ?? (outputs.ami_id?.after === after && typeof outputs.ami_name?.after === "string" ? outputs.ami_name.after : undefined),
-    };
+    const from = { id: before, name: outputName("before", before) ?? amiNames.get(before) };
+    const to = { id: after, name: amiNames.get(after) ?? outputName("after", after) };
     return [{ address: resource.address, from, to, direction: direction(from.name, to.name) }];
   });
 }
