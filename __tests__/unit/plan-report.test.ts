@@ -45,7 +45,7 @@ describe("plan report: counts the way Terraform does", () => {
     const s = planned("import");
     expect(s.counts).toMatchObject({ import: 1, add: 0, change: 0, destroy: 0 });
     expect(s.resources).toEqual([expect.objectContaining({ address: "aws_security_group.imported", importing: expect.stringMatching(/^sg-/) })]);
-    expect(renderMarkdown([s])).toMatch(/`  aws_security_group\.imported` imported \(id `sg-[0-9a-f]+`\)/);
+    expect(renderMarkdown([s])).toMatch(/` {2}aws_security_group\.imported` imported \(id `sg-[0-9a-f]+`\)/);
   });
 
   it("moves and forgets: shown, and the stack is not 'no changes'", () => {
