@@ -2,16 +2,21 @@ import { App } from "cdktf";
 import { EXAMPLE_CONFIG, loadConfig } from "./config/load";
 import { ConfigError } from "./config/problems";
 import { addStacks } from "./stacks";
+import { localStateInCi } from "./stacks/state-policy";
 
 // Environment is read here only and handed down as props.
 const configPath = process.env.AMI_PIPELINE_CONFIG || EXAMPLE_CONFIG;
 const commit = process.env.AMI_PIPELINE_COMMIT || process.env.GITHUB_SHA || process.env.CI_COMMIT_SHA || undefined;
 const localStateDir = process.env.AMI_PIPELINE_STATE_DIR || undefined;
+const rolePurpose = process.env.AMI_PIPELINE_ROLE_PURPOSE === "plan" ? "plan" : "deploy";
+const ci = ["CI", "GITHUB_ACTIONS", "GITLAB_CI"].filter((name) => (process.env[name] ?? "") !== "" && process.env[name] !== "false");
+const allowLocalState = process.env.AMI_PIPELINE_ALLOW_LOCAL_STATE === "1";
 
 try {
   const loaded = loadConfig(configPath); // before App(), which creates the output directory
+  localStateInCi(loaded, ci, allowLocalState);
   const app = new App();
-  addStacks(app, loaded, { commit, localStateDir });
+  addStacks(app, loaded, { commit, localStateDir, rolePurpose });
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -1,4 +1,5 @@
 // `golden-ami <command>`: what platform engineers and CI run besides cdktf. One file per command.
+import { registerApply } from "./apply";
 import { registerLock } from "./lock";
 import { registerOrphans } from "./orphans";
 import { registerPlan } from "./plan";
@@ -9,7 +10,7 @@ import { registerStacks } from "./stacks";
 
 export function goldenAmiProgram() {
   const program = rootCommand();
-  for (const register of [registerPlan, registerReport, registerStacks, registerLock, registerSchema, registerOrphans]) register(program);
+  for (const register of [registerPlan, registerApply, registerReport, registerStacks, registerLock, registerSchema, registerOrphans]) register(program);
   return program;
 }
 

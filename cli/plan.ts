@@ -1,8 +1,9 @@
 // golden-ami plan: synthesize, then `terraform plan` every stack (or those named), several at a time.
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { availableParallelism, totalmem } from "node:os";
+import { changedStacksSince, parseShard, shardOf } from "../lib/changed-stacks";
 import { stackDirectories } from "../lib/plan-report/read-plans";
-import { planStacks } from "../lib/plan-stacks";
+import { markSkipped, planStacks } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
 import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
@@ -15,6 +16,14 @@ export function defaultConcurrency(cores = availableParallelism(), memory = tota
   return Math.max(1, Math.min(cores, Math.floor((memory * 0.75) / PLAN_MEMORY_BYTES)));
 }
 
+function shard(value: string) {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 export function registerPlan(program: Command): void {
   const command = program
     .command("plan")
@@ -23,27 +32,42 @@ export function registerPlan(program: Command): void {
     .option("--config <file>", CONFIG_OPTION_HELP)
     .option("--outdir <dir>", "synthesis output directory", DEFAULT_OUTDIR)
     .addOption(new Option("--concurrency <n>", "stacks planned at once (default: cores, bounded by memory)").argParser(positiveInteger))
-    .option("--json", "print one JSON line per stack (stack, ok, seconds) on stdout")
+    .option("--read-only", "assume the read-only plan roles and take no state lock (pull requests); such a plan cannot be applied")
+    .addOption(new Option("--shard <i/n>", "plan only shard i of n (CI matrices); see `golden-ami stacks --shard`").argParser(shard))
+    .option("--changed-since <ref>", "plan only stacks whose synthesized configuration differs from <ref>'s (e.g. origin/main)")
+    .option("--json", "print one JSON line per stack (stack, ok, changes, seconds) on stdout")
     .action(async (stacks, options, cmd) => {
-      const synth = await synthesize({ outdir: options.outdir, configPath: options.config });
+      const env = { ...process.env, ...(options.readOnly ? { AMI_PIPELINE_ROLE_PURPOSE: "plan" } : {}) };
+      const synth = await synthesize({ outdir: options.outdir, configPath: options.config, env });
       if (synth.code !== 0) throw new CommandFailed(`synth failed, nothing planned:\n${(synth.stderr || synth.stdout).trim()}`);
       const all = stackDirectories(options.outdir);
       const unknown = stacks.filter((name) => !all.some((s) => s.stack === name));
       if (unknown.length > 0)
         cmd.error(`unknown stack ${unknown.map((s) => `"${s}"`).join(", ")}; stacks are ${all.map((s) => s.stack).join(", ")}`, { exitCode: 2 });
-      const selected = all.filter((s) => stacks.length === 0 || stacks.includes(s.stack));
-      const concurrency = options.concurrency ?? defaultConcurrency();
+      let selected = all.filter((s) => stacks.length === 0 || stacks.includes(s.stack));
+      if (options.shard) selected = shardOf(selected, options.shard.index, options.shard.total);
+      if (options.changedSince) {
+        const compared = await changedStacksSince(options.changedSince, { ...env, ...(options.config ? { AMI_PIPELINE_CONFIG: options.config } : {}) });
+        if (compared.uncomparable) console.error(`golden-ami: ${compared.uncomparable}; planning every stack`);
+        for (const s of selected.filter((s) => !compared.changed.has(s.stack)))
+          markSkipped(s.dir, s.stack, `its configuration is the same as on ${options.changedSince}`);
+        selected = selected.filter((s) => compared.changed.has(s.stack));
+      }
       const shown = progress(selected.length);
       const results = await planStacks(selected, {
-        env: terraformEnv(),
-        concurrency,
-        onEvent: (event) => (event.kind === "start" ? shown.start(event.stack) : shown.done(event.stack, event.ok, `${event.seconds.toFixed(1)} s`)),
+        env: terraformEnv(env),
+        lock: !options.readOnly,
+        concurrency: options.concurrency ?? defaultConcurrency(),
+        onEvent: (event) =>
+          event.kind === "start"
+            ? shown.start(event.stack)
+            : shown.done(event.stack, event.ok, `${event.changes ? "changes" : "no changes"}, ${event.seconds.toFixed(1)} s`),
       });
       shown.finish();
-      if (options.json) for (const r of results) console.log(JSON.stringify({ stack: r.stack, ok: r.ok, seconds: r.seconds }));
+      if (options.json) for (const r of results) console.log(JSON.stringify({ stack: r.stack, ok: r.ok, changes: r.changes, seconds: r.seconds }));
       const failed = results.filter((r) => !r.ok).map((r) => r.stack);
       if (failed.length > 0)
         throw new CommandFailed(`plan failed for ${failed.join(", ")} (details in each stack's plan-error.txt; \`golden-ami report\` shows them)`);
     });
-  withExample(command, "npx golden-ami plan", "npx golden-ami plan web-staging --concurrency 1");
+  withExample(command, "npx golden-ami plan", "npx golden-ami plan --read-only --changed-since origin/main --shard 1/2");
 }

@@ -1,5 +1,6 @@
 // golden-ami stacks: the stack names of a configuration, for CI matrices and scripts.
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { parseShard, shardOf } from "../lib/changed-stacks";
 import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
 import { SHARED_STACK_NAME } from "../stacks";
 import { CONFIG_OPTION_HELP, withExample } from "./program";
@@ -11,6 +12,15 @@ export function registerStacks(program: Command): void {
     .option("--config <file>", CONFIG_OPTION_HELP)
     .addOption(new Option("--role <role>", "which stacks").choices(["shared", "workload", "all"] as const).default("workload" as const))
     .option("--environment <name>", "only workloads of this environment")
+    .addOption(
+      new Option("--shard <i/n>", "only shard i of n: every n-th stack, as `golden-ami plan --shard` plans them").argParser((value) => {
+        try {
+          return parseShard(value);
+        } catch (error) {
+          throw new InvalidArgumentError((error as Error).message);
+        }
+      }),
+    )
     .option("--json", "print a JSON array of {stack, role, environment, account, region}")
     .action((options) => {
       const { config } = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG);
@@ -18,8 +28,9 @@ export function registerStacks(program: Command): void {
       const workloads = config.workloads
         .filter((w) => !options.environment || w.environment === options.environment)
         .map((w) => ({ stack: w.name, role: "workload", environment: w.environment, account: w.account_id, region: w.region }));
-      const rows = options.role === "shared" ? [shared] : options.role === "workload" ? workloads : [shared, ...workloads];
+      const chosen = options.role === "shared" ? [shared] : options.role === "workload" ? workloads : [shared, ...workloads];
+      const rows = options.shard ? shardOf(chosen, options.shard.index, options.shard.total) : chosen;
       console.log(options.json ? JSON.stringify(rows) : rows.map((r) => r.stack).join(" "));
     });
-  withExample(command, "npx golden-ami stacks --environment production", "npx golden-ami stacks --role all --json");
+  withExample(command, "npx golden-ami stacks --environment production", "npx golden-ami stacks --role all --json --shard 2/3");
 }

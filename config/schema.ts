@@ -227,8 +227,10 @@ export const WorkloadSchema = z.strictObject({
   environment: matches(ENV_NAME, "a lower-case environment name such as staging"),
   account_id: accountId,
   region: region,
-  /** @default - the credentials of the environment that runs Terraform */
+  /** Role Terraform assumes to deploy this stack. @default - ci_roles' convention, else the environment's credentials */
   role_arn: roleArn.optional(),
+  /** Read-only role Terraform assumes to plan this stack (AMI_PIPELINE_ROLE_PURPOSE=plan). @default - ci_roles' convention, else the environment's credentials */
+  plan_role_arn: roleArn.optional(),
   image: z.string().min(1),
   instance_type: z
     .string()
@@ -263,6 +265,23 @@ export const StateSchema = z.strictObject({
     .regex(/^[\w/.-]*$/)
     .default("golden-ami"),
   role_arn: roleArn.optional(),
+  /** Role that reads state for plans (AMI_PIPELINE_ROLE_PURPOSE=plan). @default - the environment's credentials */
+  plan_role_arn: roleArn.optional(),
+});
+
+/**
+ * Role names by convention, one per purpose in every account: a stack without role_arn or
+ * plan_role_arn assumes arn:<partition>:iam::<its account>:role/<name> (docs/ci-roles.md).
+ */
+export const CiRolesSchema = z.strictObject({
+  plan_role_name: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
+    .default("golden-ami-plan"),
+  deploy_role_name: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
+    .default("golden-ami-deploy"),
 });
 
 export const NotificationsSchema = z.strictObject({
@@ -288,7 +307,10 @@ export const ConfigSchema = z.strictObject({
     account_id: accountId,
     region: region,
     role_arn: roleArn.optional(),
+    plan_role_arn: roleArn.optional(),
   }),
+  /** Roles by convention for every stack that names none (docs/ci-roles.md). @default - no convention */
+  ci_roles: CiRolesSchema.optional(),
   /** @default - local state, one file per stack */
   state: StateSchema.optional(),
   tags: tags.default({}),
@@ -317,6 +339,7 @@ export type ImageConfig = z.infer<typeof ImageSchema>;
 export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 export type BlockDeviceConfig = z.infer<typeof BlockDeviceSchema>;
 export type StateConfig = z.infer<typeof StateSchema>;
+export type CiRolesConfig = z.infer<typeof CiRolesSchema>;
 export type LifecycleConfig = z.infer<typeof LifecycleSchema>;
 export type AmiSourceConfig = z.infer<typeof AmiSourceSchema>;
 export type AutoScalingConfig = z.infer<typeof AutoScalingSchema>;

@@ -1,8 +1,12 @@
-// Plans stacks the fast way: Terraform on each synthesized stack directory, several at a time.
-// Leaves plan, plan.json or plan-error.txt in each directory for the report (lib/plan-report).
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+// Plans stacks the fast way: Terraform on each synthesized stack directory, several at a time, and
+// no Terraform process that is not needed. Leaves in each directory: `plan` (the binary plan, for
+// `golden-ami apply`), plan.json (only when there are changes; never uploaded), plan-summary.json
+// (the report's redacted view) or plan-error.txt.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PLAN_ERROR, PLAN_JSON } from "./plan-report/read-plans";
+import { PLAN_ERROR, PLAN_JSON, PLAN_SUMMARY } from "./plan-report/read-plans";
+import { StackSummary, summarizePlan, unchangedStack } from "./plan-report/summarize";
 import { run, runOrThrow } from "./process";
 
 export interface StackDirectory {
@@ -12,11 +16,17 @@ export interface StackDirectory {
 
 export interface StackPlanned extends StackDirectory {
   readonly ok: boolean;
+  readonly changes: boolean;
   readonly seconds: number;
 }
 
-export interface PlanStacksOptions {
+export interface PlanOptions {
   readonly env: NodeJS.ProcessEnv;
+  /** Take the state lock. Off for read-only plans (pull requests), whose role may not write the lock. @default true */
+  readonly lock?: boolean;
+}
+
+export interface PlanStacksOptions extends PlanOptions {
   /** Stacks planned at the same time. @default 1 */
   readonly concurrency?: number;
   /** Called when a stack starts and when it ends (progress for people and CI logs). */
@@ -24,31 +34,65 @@ export interface PlanStacksOptions {
 }
 
 const INIT = ["init", "-input=false", "-no-color"];
+const INIT_RECORD = join(".terraform", "golden-ami-init.json");
 
-/** init once per directory: it costs more than half a second, and nothing it sets changes between plans. */
+/**
+ * What `terraform init` depends on in a stack: its backend and its providers. When they are as at the
+ * last init, init has nothing to do (it costs more than half a second and starts every provider).
+ */
+function initInputs(dir: string): string {
+  const stack = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { terraform?: { backend?: unknown; required_providers?: unknown } };
+  return createHash("sha256")
+    .update(JSON.stringify({ backend: stack.terraform?.backend ?? null, providers: stack.terraform?.required_providers ?? null }))
+    .digest("hex");
+}
+
 export function isInitialized(dir: string): boolean {
-  return existsSync(join(dir, ".terraform", "terraform.tfstate")) || existsSync(join(dir, ".terraform.lock.hcl"));
+  const record = join(dir, INIT_RECORD);
+  return existsSync(record) && readFileSync(record, "utf8") === initInputs(dir);
 }
 
-/** Runs `terraform init` in a stack directory unless it ran there before. */
+/** Runs `terraform init` unless the directory was initialized for its current backend and providers. */
 export async function ensureInitialized(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  if (!isInitialized(dir)) await runOrThrow("terraform", INIT, { cwd: dir, env });
+  if (isInitialized(dir)) return;
+  const reconfigure = existsSync(join(dir, ".terraform")) ? ["-reconfigure"] : [];
+  await runOrThrow("terraform", [...INIT, ...reconfigure], { cwd: dir, env });
+  writeFileSync(join(dir, INIT_RECORD), initInputs(dir));
 }
 
-/** Plans one stack directory: init when needed, plan to `plan`, then `show -json` into plan.json. */
-export async function planStack(dir: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  rmSync(join(dir, PLAN_ERROR), { force: true });
-  rmSync(join(dir, PLAN_JSON), { force: true });
-  for (const args of [...(isInitialized(dir) ? [] : [INIT]), ["plan", "-input=false", "-no-color", "-lock-timeout=120s", "-out=plan"]]) {
-    const result = await run("terraform", args, { cwd: dir, env });
-    if (result.code !== 0) {
-      writeFileSync(join(dir, PLAN_ERROR), `terraform ${args[0]} failed:\n${result.stderr || result.stdout}`);
-      return false;
-    }
+/**
+ * Plans one stack directory. `-detailed-exitcode` tells whether anything changes: only then is
+ * `terraform show -json` run (another provider start) for the report.
+ */
+export async function planStack(dir: string, env: NodeJS.ProcessEnv, options: Omit<PlanOptions, "env"> = {}): Promise<{ ok: boolean; changes: boolean }> {
+  const stack = dir.split(/[\\/]/).pop() ?? dir;
+  for (const file of [PLAN_ERROR, PLAN_JSON, PLAN_SUMMARY, "plan"]) rmSync(join(dir, file), { force: true });
+  const fail = (what: string, output: string) => {
+    writeFileSync(join(dir, PLAN_ERROR), `terraform ${what} failed:\n${output}`);
+    return { ok: false, changes: false };
+  };
+  try {
+    await ensureInitialized(dir, env);
+  } catch (error) {
+    return fail("init", error instanceof Error ? error.message : String(error));
+  }
+  const lock = options.lock === false ? ["-lock=false"] : ["-lock-timeout=120s"];
+  const planned = await run("terraform", ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...lock, "-out=plan"], { cwd: dir, env });
+  if (planned.code === 1 || (planned.code !== 0 && planned.code !== 2)) return fail("plan", planned.stderr || planned.stdout);
+  if (planned.code === 0) {
+    writeSummary(dir, unchangedStack(stack));
+    return { ok: true, changes: false };
   }
   const shown = await run("terraform", ["show", "-json", "plan"], { cwd: dir, env });
-  writeFileSync(join(dir, shown.code === 0 ? PLAN_JSON : PLAN_ERROR), shown.code === 0 ? shown.stdout : shown.stderr);
-  return shown.code === 0;
+  if (shown.code !== 0) return fail("show", shown.stderr);
+  writeFileSync(join(dir, PLAN_JSON), shown.stdout);
+  const summary = summarizePlan(stack, JSON.parse(shown.stdout));
+  writeSummary(dir, summary);
+  return { ok: summary.status !== "failed", changes: true };
+}
+
+function writeSummary(dir: string, summary: StackSummary): void {
+  writeFileSync(join(dir, PLAN_SUMMARY), JSON.stringify(summary));
 }
 
 /** Plans every given stack, at most `concurrency` at once; results in the order the stacks were given. */
@@ -61,11 +105,17 @@ export async function planStacks(stacks: ReadonlyArray<StackDirectory>, options:
       const { stack, dir } = stacks[index];
       options.onEvent?.({ kind: "start", stack });
       const started = Date.now();
-      const ok = await planStack(dir, options.env);
-      results[index] = { stack, dir, ok, seconds: (Date.now() - started) / 1000 };
+      const { ok, changes } = await planStack(dir, options.env, { lock: options.lock });
+      results[index] = { stack, dir, ok, changes, seconds: (Date.now() - started) / 1000 };
       options.onEvent?.({ kind: "done", ...results[index] });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, stacks.length)) }, worker));
   return results;
+}
+
+/** Marks a stack that was not planned because this change does not touch it. */
+export function markSkipped(dir: string, stack: string, reason: string): void {
+  for (const file of [PLAN_ERROR, PLAN_JSON, "plan"]) rmSync(join(dir, file), { force: true });
+  writeSummary(dir, { stack, status: "skipped", reason });
 }

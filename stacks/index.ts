@@ -2,6 +2,7 @@ import { App, Aspects } from "cdktf";
 import { PolicyAspect } from "../constructs/policy/policy-aspect";
 import { terraformLiteral, terraformLiterals } from "../constructs/terraform-literal";
 import type { LoadedConfig } from "../config/load";
+import type { RolePurpose } from "../config/roles";
 import { checkNameClaims } from "./name-claims";
 import { SharedImageStack } from "./shared-image-stack";
 import { StateLocation } from "./stack-foundation";
@@ -14,6 +15,8 @@ export interface BuildOptions {
   readonly commit?: string;
   /** Local state directory when the configuration names no S3 bucket. @default - the working directory */
   readonly localStateDir?: string;
+  /** Which role each provider assumes: read-only for plans, the deploy role for applies. @default "deploy" */
+  readonly rolePurpose?: RolePurpose;
 }
 
 /** One shared stack, and one stack per workload (account/region/environment). */
@@ -24,16 +27,22 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
     [...loaded.components].map(([file, source]) => [file, { ...source, text: terraformLiteral(source.text), document: terraformLiterals(source.document) }]),
   );
   const commit = options.commit === undefined ? undefined : terraformLiteral(options.commit);
-  const state: StateLocation = { s3: config.state, localDir: options.localStateDir };
+  const purpose = options.rolePurpose ?? "deploy";
+  const state: StateLocation = {
+    s3: config.state && { ...config.state, role_arn: purpose === "plan" ? config.state.plan_role_arn : config.state.role_arn },
+    localDir: options.localStateDir,
+  };
   const shared = new SharedImageStack(app, SHARED_STACK_NAME, {
     config,
     components,
     state,
     commit,
     recipeVersions: loaded.recipeVersions,
+    rolePurpose: purpose,
   });
   const workloads = config.workloads.map(
-    (workload) => new WorkloadStack(app, workload.name, { config, workload, state, userDataTemplate: loaded.userDataTemplates.get(workload.name) }),
+    (workload) =>
+      new WorkloadStack(app, workload.name, { config, workload, state, userDataTemplate: loaded.userDataTemplates.get(workload.name), rolePurpose: purpose }),
   );
   checkNameClaims([
     { stack: shared, accountId: config.shared.account_id, region: config.shared.region },

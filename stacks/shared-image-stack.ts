@@ -9,6 +9,7 @@ import { ImageBuilderInstanceProfile } from "../constructs/image-builder-instanc
 import { ImageBuilderNotifications } from "../constructs/image-builder-notifications";
 import { ImageLifecyclePolicy, LifecycleExecutionRole } from "../constructs/image-lifecycle";
 import { SharedAmiKey } from "../constructs/shared-ami-key";
+import { partitionOf, roleFor, RolePurpose } from "../config/roles";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface SharedImageStackProps {
@@ -19,6 +20,8 @@ export interface SharedImageStackProps {
   readonly commit?: string;
   /** Every recipe version of each image still worth managing, newest first (from the recipe lock). @default - the current version */
   readonly recipeVersions?: ReadonlyMap<string, ReadonlyArray<string>>;
+  /** @default "deploy" */
+  readonly rolePurpose?: RolePurpose;
 }
 
 /** The shared (tooling) account: one Image Builder pipeline per image, shared with the organization. */
@@ -34,7 +37,7 @@ export class SharedImageStack extends TerraformStack {
     configureState(this, id, props.state);
     const provider = {
       accountId: config.shared.account_id,
-      roleArn: config.shared.role_arn,
+      roleArn: roleFor(props.rolePurpose ?? "deploy", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles),
       sessionName: "golden-ami-shared",
       defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
     };

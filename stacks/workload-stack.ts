@@ -11,6 +11,7 @@ import { LatestSharedAmi, PinnedSharedAmi } from "../constructs/latest-shared-am
 import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constructs/rolling-auto-scaling-group";
 import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
 import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
+import { partitionOf, roleFor, RolePurpose } from "../config/roles";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface WorkloadStackProps {
@@ -19,6 +20,8 @@ export interface WorkloadStackProps {
   readonly state: StateLocation;
   /** Absolute path of the workload's cloud-init template. @default - no user data */
   readonly userDataTemplate?: string;
+  /** @default "deploy" */
+  readonly rolePurpose?: RolePurpose;
 }
 
 type SharedAmi = LatestSharedAmi | PinnedSharedAmi;
@@ -38,7 +41,7 @@ export class WorkloadStack extends TerraformStack {
     awsProvider(this, {
       region: workload.region,
       accountId: workload.account_id,
-      roleArn: workload.role_arn,
+      roleArn: roleFor(props.rolePurpose ?? "deploy", workload, workload.account_id, partitionOf(config.organization.arn), config.ci_roles),
       sessionName: `golden-ami-${workload.name}`,
       defaultTags: { ...config.tags, ...workload.tags, ManagedBy: "cdktf", Stack: id, Environment: workload.environment },
     });

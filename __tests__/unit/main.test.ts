@@ -37,4 +37,17 @@ describe("main.ts", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("does not exist");
   });
+
+  it("refuses local state in CI, naming the state setting, unless the harness opts out", () => {
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, AMI_PIPELINE_CONFIG: join(ROOT, "config/example.yaml"), CDKTF_OUTDIR: join(mkdtempSync(join(tmpdir(), "ci-")), "out"), ...env },
+        encoding: "utf8",
+      });
+    const refused = run({ GITHUB_ACTIONS: "true", AMI_PIPELINE_ALLOW_LOCAL_STATE: "" });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("state: got nothing (local state), but this runs in CI (GITHUB_ACTIONS set)");
+    expect(run({ GITLAB_CI: "true", AMI_PIPELINE_ALLOW_LOCAL_STATE: "1" }).status).toBe(0);
+  });
 });

@@ -8,7 +8,7 @@ export type GitlabReport = { create: number; update: number; delete: number } | 
  * an error" for it, never "no changes". Undefined for a stack that was not planned.
  */
 export function gitlabReport(stack: StackSummary): GitlabReport | undefined {
-  if (stack.status === "not planned") return undefined;
+  if (stack.status === "not planned" || stack.status === "skipped") return undefined;
   if (stack.status === "failed") return { error: `plan of ${stack.stack} failed` };
   return { create: stack.counts.add, update: stack.counts.change, delete: stack.counts.destroy };
 }

@@ -104,7 +104,7 @@ function render(stacks: ReadonlyArray<StackSummary>, level: Detail, run: RunInfo
   const dangers = planned.flatMap((s) => s.dangers.map((danger) => ({ stack: s.stack, danger })));
   const lines = [
     REPORT_MARKER,
-    `## Terraform plan: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("not planned") ? `, ${count("not planned")} not planned` : ""}`,
+    `## Terraform plan: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} unchanged by this change` : ""}${count("not planned") ? `, ${count("not planned")} not planned` : ""}`,
     "",
     ...failedBanner(failed.map((s) => s.stack)),
     ...dangerBanner(dangers, level.dangerRows),
@@ -184,6 +184,7 @@ function capped(rows: ReadonlyArray<string>, max: number, what: string, prefix =
 function tableRow(stack: StackSummary): string {
   if (stack.status === "failed") return `| \`${stack.stack}\` | ❌ failed | plan failed: changes unknown |`;
   if (stack.status === "not planned") return `| \`${stack.stack}\` | not planned | |`;
+  if (stack.status === "skipped") return `| \`${stack.stack}\` | ⏭️ unchanged by this change | not planned: ${escapeText(stack.reason)} |`;
   const extra = [
     stack.counts.replace > 0 && `${stack.counts.replace} replaced`,
     stack.counts.move > 0 && `${stack.counts.move} moved`,
@@ -213,7 +214,7 @@ function describe(resource: ResourceSummary): string {
 }
 
 function stackSection(stack: StackSummary, level: Detail): string[] {
-  if (stack.status === "not planned" || stack.status === "unchanged") return [];
+  if (stack.status === "not planned" || stack.status === "unchanged" || stack.status === "skipped") return [];
   if (stack.status === "failed")
     return [`### ${stack.stack}: plan failed`, "", "~~~~text", truncate(stack.error.trim(), level.errorChars).replace(/~~~~/g, "~~~"), "~~~~", ""];
   const lines = [`### ${stack.stack}`, "", `\`${countsLine(stack.counts, stack.outputs.length > 0)}\``, ""];

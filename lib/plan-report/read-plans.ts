@@ -6,6 +6,8 @@ import { StackSummary, summarizePlan } from "./summarize";
 /** What `golden-ami plan` leaves in each stack's working directory. */
 export const PLAN_JSON = "plan.json";
 export const PLAN_ERROR = "plan-error.txt";
+/** The report's view of a plan: summarized and redacted, safe to pass between CI jobs (plan.json is not). */
+export const PLAN_SUMMARY = "plan-summary.json";
 
 export interface Manifest {
   readonly stacks: Readonly<Record<string, { readonly name: string; readonly workingDirectory: string }>>;
@@ -41,6 +43,7 @@ export function parsePlanJson(text: string): TerraformPlan {
 export function readStackPlan(stack: string, dir: string): StackSummary {
   try {
     if (existsSync(join(dir, PLAN_ERROR))) return { stack, status: "failed", error: readFileSync(join(dir, PLAN_ERROR), "utf8") };
+    if (existsSync(join(dir, PLAN_SUMMARY))) return readSummary(stack, readFileSync(join(dir, PLAN_SUMMARY), "utf8"));
     if (!existsSync(join(dir, PLAN_JSON))) return { stack, status: "not planned" };
     const plan = parsePlanJson(readFileSync(join(dir, PLAN_JSON), "utf8"));
     if (plan === null || typeof plan !== "object" || typeof plan.format_version !== "string") {
@@ -52,6 +55,14 @@ export function readStackPlan(stack: string, dir: string): StackSummary {
   }
 }
 
+const STATUSES = new Set(["changed", "unchanged", "failed", "not planned", "skipped"]);
+
+function readSummary(stack: string, text: string): StackSummary {
+  const summary = JSON.parse(text) as StackSummary;
+  if (summary?.stack !== stack || !STATUSES.has(summary.status)) return { stack, status: "failed", error: `${PLAN_SUMMARY} is not a summary of ${stack}.` };
+  return summary;
+}
+
 /** Every stack of one or more cdktf output directories (CI shards), in the manifests' order. */
 export function readStackPlans(outdirs: string | ReadonlyArray<string>): StackSummary[] {
   const seen = new Map<string, StackSummary>();
@@ -60,7 +71,7 @@ export function readStackPlans(outdirs: string | ReadonlyArray<string>): StackSu
       const summary = readStackPlan(stack, dir);
       // A stack planned in one shard and skipped in another: the planned one counts.
       const known = seen.get(stack);
-      if (!known || known.status === "not planned") seen.set(stack, summary);
+      if (!known || known.status === "not planned" || (known.status === "skipped" && summary.status !== "not planned")) seen.set(stack, summary);
     }
   }
   return [...seen.values()];

@@ -77,7 +77,18 @@ export type PlannedStack = {
 };
 
 export type StackSummary =
-  PlannedStack | { readonly stack: string; readonly status: "failed"; readonly error: string } | { readonly stack: string; readonly status: "not planned" };
+  | PlannedStack
+  | { readonly stack: string; readonly status: "failed"; readonly error: string }
+  | { readonly stack: string; readonly status: "not planned" }
+  /** Not planned because the change under review does not touch it (plan --changed-since). */
+  | { readonly stack: string; readonly status: "skipped"; readonly reason: string };
+
+const NO_COUNTS: Counts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0, replace: 0, move: 0 };
+
+/** A stack whose plan Terraform reported as "No changes" (exit code 0 of -detailed-exitcode). */
+export function unchangedStack(stack: string): PlannedStack {
+  return { stack, status: "unchanged", counts: NO_COUNTS, resources: [], drift: [], amiUpdates: [], outputs: [], dangers: [], detailed: true };
+}
 
 /**
  * `Plan: …` as Terraform (1.11) prints it for these counts: imports first when there are any; forgets

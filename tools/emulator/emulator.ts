@@ -61,6 +61,8 @@ export class Emulator {
       AWS_DEFAULT_REGION: this.options.region,
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_PROFILE: "",
+      // The harness plans with local state on purpose, CI or not (see stacks/state-policy.ts).
+      AMI_PIPELINE_ALLOW_LOCAL_STATE: "1",
     };
   }
 

@@ -1,0 +1,49 @@
+// golden-ami apply: applies exactly the saved plans that `golden-ami plan` left (the reviewed ones).
+import { Command } from "@commander-js/extra-typings";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { stackDirectories } from "../lib/plan-report/read-plans";
+import { ensureInitialized } from "../lib/plan-stacks";
+import { run } from "../lib/process";
+import { terraformEnv } from "../lib/terraform-env";
+import { CommandFailed, DEFAULT_OUTDIR, withExample } from "./program";
+
+export function registerApply(program: Command): void {
+  const command = program
+    .command("apply")
+    .description("apply the saved plan of each stack (or those named), in order; a stale plan is refused")
+    .argument("[stacks...]", "stack names, applied in this order (default: every stack with a saved plan)")
+    .option("--outdir <dir>", "synthesis output directory holding the saved plans", DEFAULT_OUTDIR)
+    .action(async (stacks, options, cmd) => {
+      const all = stackDirectories(options.outdir);
+      const unknown = stacks.filter((name) => !all.some((s) => s.stack === name));
+      if (unknown.length > 0)
+        cmd.error(`unknown stack ${unknown.map((s) => `"${s}"`).join(", ")}; stacks are ${all.map((s) => s.stack).join(", ")}`, { exitCode: 2 });
+      const selected = stacks.length > 0 ? stacks.map((name) => all.find((s) => s.stack === name)!) : all.filter((s) => existsSync(join(s.dir, "plan")));
+      const missing = selected.filter((s) => !existsSync(join(s.dir, "plan")));
+      if (missing.length > 0)
+        throw new CommandFailed(`no saved plan for ${missing.map((s) => s.stack).join(", ")}; run \`golden-ami plan\` first (nothing was applied)`);
+      const env = terraformEnv();
+      for (const [i, { stack, dir }] of selected.entries()) {
+        console.error(`applying the saved plan of ${stack} (${i + 1} of ${selected.length})`);
+        await ensureInitialized(dir, env);
+        const applied = await run("terraform", ["apply", "-input=false", "-no-color", "-lock-timeout=300s", "plan"], {
+          cwd: dir,
+          env,
+          onOutput: (chunk) => process.stderr.write(chunk),
+        });
+        if (applied.code === 0) continue;
+        const output = applied.stderr + applied.stdout;
+        const notApplied = selected.slice(i + 1).map((s) => s.stack);
+        const rest = notApplied.length > 0 ? `; not applied: ${notApplied.join(", ")}` : "";
+        if (/Saved plan is stale/i.test(output)) {
+          throw new CommandFailed(
+            `the saved plan of ${stack} is stale: its state changed after the plan was made, so Terraform refused it and changed nothing. Plan again and review the new plan${rest}`,
+          );
+        }
+        throw new CommandFailed(`apply of ${stack} failed (output above)${rest}`);
+      }
+      console.error(`applied ${selected.length} saved plan(s): ${selected.map((s) => s.stack).join(", ")}`);
+    });
+  withExample(command, "npx golden-ami apply shared", "npx golden-ami apply web-staging --outdir cdktf.out");
+}
