@@ -1,6 +1,7 @@
 // golden-ami stacks: the stack names of a configuration, for CI matrices and scripts.
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseShard, shardOf } from "../lib/changed-stacks";
+import { byStackOrder } from "../lib/plan-report/read-plans";
 import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
 import { SHARED_STACK_NAME } from "../stacks";
 import { CONFIG_OPTION_HELP, withExample } from "./program";
@@ -28,7 +29,7 @@ export function registerStacks(program: Command): void {
       const workloads = config.workloads
         .filter((w) => !options.environment || w.environment === options.environment)
         .map((w) => ({ stack: w.name, role: "workload", environment: w.environment, account: w.account_id, region: w.region }));
-      const chosen = options.role === "shared" ? [shared] : options.role === "workload" ? workloads : [shared, ...workloads];
+      const chosen = byStackOrder(options.role === "shared" ? [shared] : options.role === "workload" ? workloads : [shared, ...workloads], (row) => row.stack);
       const rows = options.shard ? shardOf(chosen, options.shard.index, options.shard.total) : chosen;
       console.log(options.json ? JSON.stringify(rows) : rows.map((r) => r.stack).join(" "));
     });

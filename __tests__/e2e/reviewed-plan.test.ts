@@ -110,18 +110,18 @@ describe("plan only what a change touches", () => {
         .trim()
         .split("\n")
         .map((line) => JSON.parse(line).stack),
-    ).toEqual(["shared", "web-staging", "web-production"]);
+    ).toEqual(["shared", "web-production", "web-staging"]);
   });
 
   it("--shard splits the stacks as `stacks --shard` lists them", async () => {
     const listed = await goldenAmi("stacks", "--role", "all", "--shard", "2/2", "--json");
-    expect(JSON.parse(listed.stdout).map((s: { stack: string }) => s.stack)).toEqual(["web-staging"]);
+    expect(JSON.parse(listed.stdout).map((s: { stack: string }) => s.stack)).toEqual(["web-production"]);
     const planned = await goldenAmi("plan", "--outdir", outdir, "--shard", "2/2", "--json");
     expect(
       planned.stdout
         .trim()
         .split("\n")
         .map((line) => JSON.parse(line).stack),
-    ).toEqual(["web-staging"]);
+    ).toEqual(["web-production"]);
   });
 });

@@ -49,8 +49,8 @@ describe("golden-ami", () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([
       expect.objectContaining({ stack: "shared", role: "shared" }),
-      expect.objectContaining({ stack: "web-staging", role: "workload", environment: "staging" }),
       expect.objectContaining({ stack: "web-production", role: "workload", environment: "production" }),
+      expect.objectContaining({ stack: "web-staging", role: "workload", environment: "staging" }),
     ]);
   });
 

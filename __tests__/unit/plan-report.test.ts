@@ -125,9 +125,9 @@ describe("plan report: failures are failures", () => {
     const good = readFileSync(join(FIXTURES, "replace.json"), "utf8");
     const stacks = readStackPlans(outdirWith({ broken: "{ not json", good, absent: undefined }));
     expect(stacks.map((s) => [s.stack, s.status])).toEqual([
+      ["absent", "not planned"],
       ["broken", "failed"],
       ["good", "changed"],
-      ["absent", "not planned"],
     ]);
   });
 

@@ -13,9 +13,18 @@ export interface Manifest {
   readonly stacks: Readonly<Record<string, { readonly name: string; readonly workingDirectory: string }>>;
 }
 
+/** Stacks in one stable order everywhere (reports, shards): the shared stack first, then by name. */
+export function byStackOrder<T>(items: ReadonlyArray<T>, name: (item: T) => string): T[] {
+  const rank = (n: string) => (n === "shared" ? `0${n}` : `1${n}`);
+  return [...items].sort((a, b) => rank(name(a)).localeCompare(rank(name(b))));
+}
+
 export function stackDirectories(outdir: string): { stack: string; dir: string }[] {
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
-  return Object.values(manifest.stacks).map((s) => ({ stack: s.name, dir: join(outdir, s.workingDirectory) }));
+  return byStackOrder(
+    Object.values(manifest.stacks).map((s) => ({ stack: s.name, dir: join(outdir, s.workingDirectory) })),
+    (s) => s.stack,
+  );
 }
 
 /**
