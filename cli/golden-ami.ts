@@ -1,5 +1,6 @@
 // `golden-ami <command>`: what platform engineers and CI run besides cdktf. One file per command.
 import { registerApply } from "./apply";
+import { registerFleet } from "./fleet";
 import { registerLock } from "./lock";
 import { registerOrphans } from "./orphans";
 import { registerPlan } from "./plan";
@@ -10,7 +11,8 @@ import { registerStacks } from "./stacks";
 
 export function goldenAmiProgram() {
   const program = rootCommand();
-  for (const register of [registerPlan, registerApply, registerReport, registerStacks, registerLock, registerSchema, registerOrphans]) register(program);
+  for (const register of [registerPlan, registerApply, registerReport, registerStacks, registerLock, registerSchema, registerOrphans, registerFleet])
+    register(program);
   return program;
 }
 

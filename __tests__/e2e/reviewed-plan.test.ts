@@ -125,3 +125,17 @@ describe("plan only what a change touches", () => {
     ).toEqual(["web-production"]);
   });
 });
+
+describe("golden-ami fleet (state outputs and image listings, no Terraform)", () => {
+  it("shows which workload runs which build and how far behind the newest it is", async () => {
+    const v3 = await publish(3);
+    const fleet = await goldenAmi("fleet", "--json");
+    expect(fleet.code).toBe(0);
+    const rows = JSON.parse(fleet.stdout) as Record<string, unknown>[];
+    expect(rows.find((r) => r.workload === STACK)).toMatchObject({ runningBuild: 2, newestBuild: 3, newestAmi: v3.imageId, buildsBehind: 1, ageDays: 0 });
+    expect(rows.find((r) => r.workload === "web-production")).toMatchObject({ newestBuild: 3, note: "no state (never applied)" });
+    const table = await goldenAmi("fleet");
+    expect(table.stdout.split("\n")[0]).toMatch(/^workload\s+environment\s+account\s+running AMI\s+build\s+newest\s+behind\s+age/);
+    expect(table.stdout).toMatch(new RegExp(`${STACK}\\s+staging\\s+111122223333\\s+ami-[0-9a-f]+\\s+v2\\s+v3\\s+1\\s+0 d`));
+  });
+});

@@ -1,0 +1,45 @@
+// golden-ami fleet: which workload runs which AMI, and how far behind the newest build it is.
+import { Command } from "@commander-js/extra-typings";
+import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
+import { fleetStatus, FleetRow } from "../lib/fleet";
+import { CONFIG_OPTION_HELP, withExample } from "./program";
+
+const COLUMNS: ReadonlyArray<[string, (r: FleetRow) => string]> = [
+  ["workload", (r) => r.workload],
+  ["environment", (r) => r.environment],
+  ["account", (r) => r.account],
+  ["running AMI", (r) => r.runningAmi ?? "-"],
+  ["build", (r) => (r.runningBuild === undefined ? "-" : `v${r.runningBuild}`)],
+  ["newest", (r) => (r.newestBuild === undefined ? "-" : `v${r.newestBuild}`)],
+  ["behind", (r) => (r.buildsBehind === undefined ? "-" : String(r.buildsBehind))],
+  ["age", (r) => (r.ageDays === undefined ? "-" : `${r.ageDays} d`)],
+  ["note", (r) => r.note ?? ""],
+];
+
+export function fleetTable(rows: ReadonlyArray<FleetRow>): string {
+  const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, cell]) => cell(row)))];
+  const widths = COLUMNS.map((_, c) => Math.max(...cells.map((line) => line[c].length)));
+  return cells
+    .map((line) =>
+      line
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export function registerFleet(program: Command): void {
+  const command = program
+    .command("fleet")
+    .description("which workload runs which AMI, and how many builds behind the newest it is (no Terraform)")
+    .option("--config <file>", CONFIG_OPTION_HELP)
+    .option("--state-dir <dir>", "local state directory (default: $AMI_PIPELINE_STATE_DIR, else the working directory)")
+    .option("--json", "print a JSON array (workload, environment, account, runningAmi, runningBuild, newestBuild, buildsBehind, ageDays)")
+    .action(async (options) => {
+      const { config } = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG);
+      const rows = await fleetStatus(config, { stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR });
+      console.log(options.json ? JSON.stringify(rows) : fleetTable(rows));
+    });
+  withExample(command, "npx golden-ami fleet", "npx golden-ami fleet --json | jq '.[] | select(.buildsBehind > 0)'");
+}

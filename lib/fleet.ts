@@ -1,0 +1,153 @@
+// Which workload runs which AMI, and how far behind the newest build of its image it is: from state
+// outputs (S3 or local files) and one image listing per image and region. No Terraform.
+import { DescribeImagesCommand, EC2Client, Image } from "@aws-sdk/client-ec2";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { partitionOf, roleFor } from "../config/roles";
+import type { Config, WorkloadConfig } from "../config/schema";
+import { amiNameFilter, amiNameRegex } from "../constructs/ami-conventions";
+
+export interface FleetRow {
+  readonly workload: string;
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  readonly image: string;
+  readonly runningAmi?: string;
+  readonly runningName?: string;
+  readonly runningBuild?: number;
+  readonly newestBuild?: number;
+  readonly newestAmi?: string;
+  /** Builds of the image newer than the running one (0: up to date). */
+  readonly buildsBehind?: number;
+  /** Days since the running AMI was created. */
+  readonly ageDays?: number;
+  /** Why a column is empty: no state yet, or the running AMI is not among the image's AMIs. */
+  readonly note?: string;
+}
+
+export interface FleetOptions {
+  /** Directory of local state files (terraform.<stack>.tfstate). @default - the working directory */
+  readonly stateDir?: string;
+  /** Reads one stack's state (tests, other backends). @default - S3 when configured, else local files */
+  readonly readState?: (stack: string) => Promise<string | undefined>;
+  /** Settings for every AWS client (the emulator's endpoint in tests). */
+  readonly clientConfig?: Record<string, unknown>;
+  /** State reads at once (S3). @default 32 */
+  readonly concurrency?: number;
+  readonly now?: Date;
+}
+
+const BUILD = /_v(\d+)_/;
+
+/** State outputs of every workload, then one DescribeImages per image and region. */
+export async function fleetStatus(config: Config, options: FleetOptions = {}): Promise<FleetRow[]> {
+  const readState = options.readState ?? stateReader(config, options);
+  const outputs = await mapConcurrent(config.workloads, options.concurrency ?? 32, async (w) => runningAmi(await readState(w.name)));
+  const listings = new Map<string, Promise<Image[]>>();
+  const images = (workload: WorkloadConfig) => {
+    const key = `${workload.image}@${workload.region}`;
+    if (!listings.has(key)) listings.set(key, listImages(config, workload.image, workload.region, options.clientConfig));
+    return listings.get(key)!;
+  };
+  const now = options.now ?? new Date();
+  return Promise.all(
+    config.workloads.map(async (workload, i) => {
+      const base = { workload: workload.name, environment: workload.environment, account: workload.account_id, region: workload.region, image: workload.image };
+      const listed = await images(workload);
+      const pattern = new RegExp(amiNameRegex(workload.image));
+      const builds = listed
+        .filter((image) => image.Name && pattern.test(image.Name))
+        .map((image) => ({ image, build: Number(BUILD.exec(image.Name!)?.[1]) }))
+        .sort((a, b) => b.build - a.build);
+      const newest = builds[0];
+      const running = outputs[i];
+      if (!running) return { ...base, newestBuild: newest?.build, newestAmi: newest?.image.ImageId, note: "no state (never applied)" };
+      const match = builds.find((b) => b.image.ImageId === running.id);
+      const runningBuild = match?.build ?? (running.name ? Number(BUILD.exec(running.name)?.[1]) : undefined);
+      const created = match?.image.CreationDate ? new Date(match.image.CreationDate) : undefined;
+      return {
+        ...base,
+        runningAmi: running.id,
+        runningName: running.name,
+        runningBuild: Number.isFinite(runningBuild) ? runningBuild : undefined,
+        newestBuild: newest?.build,
+        newestAmi: newest?.image.ImageId,
+        buildsBehind: runningBuild === undefined || !Number.isFinite(runningBuild) ? undefined : builds.filter((b) => b.build > runningBuild).length,
+        ageDays: created ? Math.floor((now.getTime() - created.getTime()) / 86_400_000) : undefined,
+        ...(match ? {} : { note: "the running AMI is not among the image's available AMIs (deregistered?)" }),
+      };
+    }),
+  );
+}
+
+function runningAmi(stateText: string | undefined): { id: string; name?: string } | undefined {
+  if (!stateText) return undefined;
+  const state = JSON.parse(stateText) as { outputs?: Record<string, { value?: unknown }> };
+  const outputs = state.outputs ?? {};
+  const id = outputs.ami_id?.value ?? Object.entries(outputs).find(([k]) => k.endsWith("_ami_id"))?.[1].value;
+  return typeof id === "string" ? { id, name: typeof outputs.ami_name?.value === "string" ? outputs.ami_name.value : undefined } : undefined;
+}
+
+function credentialsFor(roleArn: string | undefined, session: string) {
+  return roleArn ? fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: session } }) : undefined;
+}
+
+function stateReader(config: Config, options: FleetOptions): (stack: string) => Promise<string | undefined> {
+  if (!config.state) {
+    const dir = options.stateDir ?? process.cwd();
+    return async (stack) => {
+      const file = join(dir, `terraform.${stack}.tfstate`);
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    };
+  }
+  const state = config.state;
+  const s3 = new S3Client({ region: state.region, credentials: credentialsFor(state.plan_role_arn, "golden-ami-fleet"), ...options.clientConfig });
+  return async (stack) => {
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: `${state.key_prefix}/${stack}.tfstate` }));
+      return await object.Body?.transformToString();
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchKey") return undefined;
+      throw error;
+    }
+  };
+}
+
+async function listImages(config: Config, image: string, region: string, clientConfig?: Record<string, unknown>): Promise<Image[]> {
+  const role = roleFor("plan", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles);
+  const ec2 = new EC2Client({ region, credentials: credentialsFor(role, "golden-ami-fleet"), ...clientConfig });
+  const found: Image[] = [];
+  for (let token: string | undefined, first = true; first || token; first = false) {
+    const page = await ec2.send(
+      new DescribeImagesCommand({
+        Owners: [config.shared.account_id],
+        Filters: [
+          { Name: "name", Values: [amiNameFilter(image)] },
+          { Name: "state", Values: ["available"] },
+        ],
+        IncludeDeprecated: false,
+        NextToken: token,
+      }),
+    );
+    found.push(...(page.Images ?? []));
+    token = page.NextToken;
+  }
+  return found;
+}
+
+async function mapConcurrent<T, R>(items: ReadonlyArray<T>, concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return results;
+}
