@@ -2,7 +2,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gitlabReport } from "../lib/plan-report/gitlab";
+import { gitlabJobReport, gitlabReport } from "../lib/plan-report/gitlab";
 import { DEFAULT_COMMENT_LIMIT, JOB_SUMMARY_LIMIT, renderMarkdown, runInfoFromEnv } from "../lib/plan-report/markdown";
 import { readStackPlans } from "../lib/plan-report/read-plans";
 import { CommandFailed, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
@@ -19,7 +19,8 @@ export function registerReport(program: Command): void {
         .default(DEFAULT_COMMENT_LIMIT, `${DEFAULT_COMMENT_LIMIT}: GitHub's 65536 less room for the posting action's marker`)
         .argParser(positiveInteger),
     )
-    .option("--gitlab-dir <dir>", "write GitLab terraform reports (<stack>.tfplan.json) here")
+    .option("--gitlab-dir <dir>", "write one GitLab terraform report per stack (<stack>.tfplan.json) here")
+    .option("--gitlab-report <file>", "write ONE GitLab terraform report for all stacks (counts summed; an error if one failed)")
     .option("--summary-json <file>", "write counts for CI decisions (AMI updates, failed and changed stacks) here")
     .option("--json", "print the summary JSON on stdout instead of the comment")
     .option("--fail-on-error", "exit 1 when any stack failed to plan", false)
@@ -39,6 +40,7 @@ export function registerReport(program: Command): void {
       else if (!options.json) process.stdout.write(markdown);
       if (options.json) console.log(JSON.stringify(summary));
       if (options.summaryJson) writeFileSync(options.summaryJson, JSON.stringify(summary));
+      if (options.gitlabReport) writeFileSync(options.gitlabReport, JSON.stringify(gitlabJobReport(stacks)));
       if (options.gitlabDir) {
         mkdirSync(options.gitlabDir, { recursive: true });
         for (const stack of stacks) {

