@@ -13,7 +13,7 @@ const COLUMNS: ReadonlyArray<[string, (r: FleetRow) => string]> = [
   ["newest", (r) => (r.newestBuild === undefined ? "-" : `v${r.newestBuild}`)],
   ["behind", (r) => (r.buildsBehind === undefined ? "-" : String(r.buildsBehind))],
   ["age", (r) => (r.ageDays === undefined ? "-" : `${r.ageDays} d`)],
-  ["note", (r) => r.note ?? ""],
+  ["note", (r) => [r.revoked && `REVOKED: ${r.revoked}`, r.note].filter(Boolean).join("; ")],
 ];
 
 export function fleetTable(rows: ReadonlyArray<FleetRow>): string {
@@ -37,8 +37,8 @@ export function registerFleet(program: Command): void {
     .option("--state-dir <dir>", "local state directory (default: $AMI_PIPELINE_STATE_DIR, else the working directory)")
     .option("--json", "print a JSON array (workload, environment, account, runningAmi, runningBuild, newestBuild, buildsBehind, ageDays)")
     .action(async (options) => {
-      const { config } = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG);
-      const rows = await fleetStatus(config, { stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR });
+      const { config, revocations } = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceSupplyChain: false });
+      const rows = await fleetStatus(config, { stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR }, revocations);
       console.log(options.json ? JSON.stringify(rows) : fleetTable(rows));
     });
   withExample(command, "npx golden-ami fleet", "npx golden-ami fleet --json | jq '.[] | select(.buildsBehind > 0)'");

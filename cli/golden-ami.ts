@@ -4,14 +4,27 @@ import { registerFleet } from "./fleet";
 import { registerLock } from "./lock";
 import { registerOrphans } from "./orphans";
 import { registerPlan } from "./plan";
+import { registerPromote } from "./promote";
 import { rootCommand, runProgram } from "./program";
 import { registerReport } from "./report";
+import { registerRevoke } from "./revoke";
 import { registerSchema } from "./schema";
 import { registerStacks } from "./stacks";
 
 export function goldenAmiProgram() {
   const program = rootCommand();
-  for (const register of [registerPlan, registerApply, registerReport, registerStacks, registerLock, registerSchema, registerOrphans, registerFleet])
+  for (const register of [
+    registerPlan,
+    registerApply,
+    registerReport,
+    registerStacks,
+    registerLock,
+    registerSchema,
+    registerOrphans,
+    registerFleet,
+    registerPromote,
+    registerRevoke,
+  ])
     register(program);
   return program;
 }

@@ -6,6 +6,8 @@ import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./prob
 import { encryptionAndLifecycleProblems } from "./encryption-rules";
 import { rolloutProblems } from "./rollout-rules";
 import { tagLimitProblems } from "./tag-rules";
+import { Channels, channelsPath, readChannels, readRevocations, Revocation, revocationsPath } from "./supply-chain";
+import { supplyChainProblems } from "./supply-chain-rules";
 import { checkRecipeLock, readableRecipeLock, readRecipeLock, recipeFingerprint, recipeLockPath, recipeVersions } from "./recipe-lock";
 import { Config, ConfigSchema } from "./schema";
 import { checkTemplateVariables } from "./user-data-template";
@@ -34,12 +36,18 @@ export interface LoadedConfig {
   readonly recipeFingerprints: ReadonlyMap<string, string>;
   /** Recipe versions of each image, newest first: the current one and those recorded before it. */
   readonly recipeVersions: ReadonlyMap<string, ReadonlyArray<string>>;
+  /** The channels file beside the configuration (image → channel → AMI). */
+  readonly channels: Channels;
+  /** The revocations file beside the configuration. */
+  readonly revocations: ReadonlyArray<Revocation>;
 }
 
 export interface LoadOptions {
   readonly componentsDir?: string;
   /** Check recipe versions against the lock file next to the configuration. @default true */
   readonly enforceRecipeLock?: boolean;
+  /** Require every channel a workload follows to exist and no pin or channel to be revoked. @default true (promote and revoke repair these) */
+  readonly enforceSupplyChain?: boolean;
 }
 
 /** The largest configuration file read: hundreds of workloads fit in a small fraction of it. */
@@ -91,6 +99,12 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
     ...tagLimitProblems(config),
   ];
   const components = readComponents(config, componentsDir, problems);
+  const channels = readChannels(channelsPath(configPath), displayPath(channelsPath(configPath)));
+  const revocations = readRevocations(revocationsPath(configPath), displayPath(revocationsPath(configPath)));
+  problems.push(...channels.problems, ...revocations.problems);
+  if (channels.problems.length === 0 && revocations.problems.length === 0 && options.enforceSupplyChain !== false) {
+    problems.push(...supplyChainProblems(config, channels.value, revocations.value, displayPath(channelsPath(configPath))));
+  }
   const userDataTemplates = readUserDataTemplates(config, dirname(configPath), problems);
   const encryptionKey = (image: Config["images"][number]) =>
     config.ami_encryption.enabled ? `alias/${config.ami_encryption.key_alias}` : (image.distribution.kms_key_arn ?? null);
@@ -109,6 +123,8 @@ export function validateConfig(raw: unknown, configPath: string, options: LoadOp
     userDataTemplates,
     recipeFingerprints: new Map(config.images.map((image, i) => [image.name, fingerprints[i]])),
     recipeVersions: new Map(config.images.map((image) => [image.name, recipeVersions(image, lock)])),
+    channels: channels.value,
+    revocations: revocations.value,
   };
 }
 

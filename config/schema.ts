@@ -153,8 +153,10 @@ export const AmiSourceSchema = z.discriminatedUnion(
     z.strictObject({ source: z.literal("pinned"), image_id: amiId }),
     /** The AMI another environment of the same image runs (published in SSM by that environment's stack). */
     z.strictObject({ source: z.literal("environment"), environment: matches(ENV_NAME, "an environment name such as staging") }),
+    /** The AMI a channel serves (the channels file beside the configuration; golden-ami promote writes it). Works across accounts. */
+    z.strictObject({ source: z.literal("channel"), channel: matches(ENV_NAME, "a channel name such as production") }),
   ],
-  { error: 'expected source "latest", "pinned" (with image_id) or "environment" (with environment)' },
+  { error: 'expected source "latest", "pinned" (with image_id), "environment" (with environment) or "channel" (with channel)' },
 );
 
 const percentage = z.number().int().min(0).max(100);
@@ -332,6 +334,16 @@ export const ConfigSchema = z.strictObject({
   notifications: NotificationsSchema.prefault({}),
   images: z.array(ImageSchema).min(1),
   workloads: z.array(WorkloadSchema).default([]),
+  /** golden-ami promote refuses an AMI the source has run for less than this. */
+  promotion: z
+    .strictObject({
+      soak_hours: z
+        .number()
+        .min(0)
+        .max(24 * 90)
+        .default(24),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -26,6 +26,8 @@ export interface FleetRow {
   readonly ageDays?: number;
   /** Why a column is empty: no state yet, or the running AMI is not among the image's AMIs. */
   readonly note?: string;
+  /** The reason, when the running AMI is revoked. */
+  readonly revoked?: string;
 }
 
 export interface FleetOptions {
@@ -43,7 +45,12 @@ export interface FleetOptions {
 const BUILD = /_v(\d+)_/;
 
 /** State outputs of every workload, then one DescribeImages per image and region. */
-export async function fleetStatus(config: Config, options: FleetOptions = {}): Promise<FleetRow[]> {
+export async function fleetStatus(
+  config: Config,
+  options: FleetOptions = {},
+  revocations: ReadonlyArray<{ ami_id: string; reason: string }> = [],
+): Promise<FleetRow[]> {
+  const revoked = new Map(revocations.map((r) => [r.ami_id, r.reason]));
   const readState = options.readState ?? stateReader(config, options);
   const outputs = await mapConcurrent(config.workloads, options.concurrency ?? 32, async (w) => runningAmi(await readState(w.name)));
   const listings = new Map<string, Promise<Image[]>>();
@@ -78,12 +85,13 @@ export async function fleetStatus(config: Config, options: FleetOptions = {}): P
         buildsBehind: runningBuild === undefined || !Number.isFinite(runningBuild) ? undefined : builds.filter((b) => b.build > runningBuild).length,
         ageDays: created ? Math.floor((now.getTime() - created.getTime()) / 86_400_000) : undefined,
         ...(match ? {} : { note: "the running AMI is not among the image's available AMIs (deregistered?)" }),
+        ...(revoked.has(running.id) ? { revoked: revoked.get(running.id) } : {}),
       };
     }),
   );
 }
 
-function runningAmi(stateText: string | undefined): { id: string; name?: string } | undefined {
+export function runningAmi(stateText: string | undefined): { id: string; name?: string } | undefined {
   if (!stateText) return undefined;
   const state = JSON.parse(stateText) as { outputs?: Record<string, { value?: unknown }> };
   const outputs = state.outputs ?? {};
@@ -91,11 +99,11 @@ function runningAmi(stateText: string | undefined): { id: string; name?: string 
   return typeof id === "string" ? { id, name: typeof outputs.ami_name?.value === "string" ? outputs.ami_name.value : undefined } : undefined;
 }
 
-function credentialsFor(roleArn: string | undefined, session: string) {
+export function credentialsFor(roleArn: string | undefined, session: string) {
   return roleArn ? fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: session } }) : undefined;
 }
 
-function stateReader(config: Config, options: FleetOptions): (stack: string) => Promise<string | undefined> {
+export function stateReader(config: Config, options: FleetOptions): (stack: string) => Promise<string | undefined> {
   if (!config.state) {
     const dir = options.stateDir ?? process.cwd();
     return async (stack) => {

@@ -42,7 +42,15 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
   });
   const workloads = config.workloads.map(
     (workload) =>
-      new WorkloadStack(app, workload.name, { config, workload, state, userDataTemplate: loaded.userDataTemplates.get(workload.name), rolePurpose: purpose }),
+      new WorkloadStack(app, workload.name, {
+        config,
+        workload,
+        state,
+        userDataTemplate: loaded.userDataTemplates.get(workload.name),
+        rolePurpose: purpose,
+        channels: loaded.channels,
+        revocations: terraformLiterals(loaded.revocations),
+      }),
   );
   checkNameClaims([
     { stack: shared, accountId: config.shared.account_id, region: config.shared.region },

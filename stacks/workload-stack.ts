@@ -12,6 +12,7 @@ import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constr
 import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
 import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
 import { partitionOf, roleFor, RolePurpose } from "../config/roles";
+import type { Channels, Revocation } from "../config/supply-chain";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface WorkloadStackProps {
@@ -22,6 +23,10 @@ export interface WorkloadStackProps {
   readonly userDataTemplate?: string;
   /** @default "deploy" */
   readonly rolePurpose?: RolePurpose;
+  /** Channels of the supply chain (image → channel → AMI). @default - none */
+  readonly channels?: Channels;
+  /** Revoked AMIs, their reasons escaped for Terraform. @default - none */
+  readonly revocations?: ReadonlyArray<Revocation>;
 }
 
 type SharedAmi = LatestSharedAmi | PinnedSharedAmi;
@@ -34,8 +39,11 @@ export class WorkloadStack extends TerraformStack {
   readonly group?: RollingAutoScalingGroup;
   readonly blueGreen?: BlueGreenFleet;
 
+  private readonly props: WorkloadStackProps;
+
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
+    this.props = props;
     const { config, workload } = props;
     configureState(this, id, props.state);
     awsProvider(this, {
@@ -81,11 +89,11 @@ export class WorkloadStack extends TerraformStack {
     };
 
     if (workload.blue_green) {
-      this.blueGreen = this.blueGreenFleet(config, workload, launchTemplate, keyGrant);
+      this.blueGreen = this.blueGreenFleet(workload, launchTemplate, keyGrant);
       return;
     }
 
-    this.ami = sharedAmi(this, "Ami", config, workload, workload.ami);
+    this.ami = sharedAmi(this, "Ami", props, workload.ami);
     this.launchTemplate = new RollingLaunchTemplate(this, "LaunchTemplate", { ...launchTemplate, namePrefix: workload.name, imageId: this.ami.imageId });
     if (workload.auto_scaling.enabled) {
       this.group = new RollingAutoScalingGroup(this, "AutoScalingGroup", {
@@ -115,7 +123,6 @@ export class WorkloadStack extends TerraformStack {
   }
 
   private blueGreenFleet(
-    config: Config,
     workload: WorkloadConfig,
     launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix">,
     keyGrant: SharedAmiKeyGrant | undefined,
@@ -125,7 +132,7 @@ export class WorkloadStack extends TerraformStack {
       (["blue", "green"] as const).flatMap((colour) => {
         const c = settings[colour];
         if (!c) return [];
-        const ami = sharedAmi(this, `Ami-${colour}`, config, workload, c.ami);
+        const ami = sharedAmi(this, `Ami-${colour}`, this.props, c.ami);
         new TerraformOutput(this, `${colour}_ami_id`, { value: ami.imageId });
         return [[colour, { imageId: ami.imageId, serves: c.serves, minSize: c.min_size, maxSize: c.max_size }]];
       }),
@@ -174,9 +181,11 @@ function groupProps(
   };
 }
 
-/** The AMI a workload (or colour) runs: the newest, a pinned one, or the one another environment runs. */
-function sharedAmi(scope: Construct, id: string, config: Config, workload: WorkloadConfig, source: AmiSourceConfig): SharedAmi {
-  const props = { imageName: workload.image, ownerAccountId: config.shared.account_id };
+/** The AMI a workload (or colour) runs: the newest, a pinned one, another environment's, or a channel's. */
+function sharedAmi(scope: Construct, id: string, stack: WorkloadStackProps, source: AmiSourceConfig): SharedAmi {
+  const { config, workload } = stack;
+  const revoked = Object.fromEntries((stack.revocations ?? []).filter((r) => r.image === workload.image).map((r) => [r.ami_id, r.reason]));
+  const props = { imageName: workload.image, ownerAccountId: config.shared.account_id, revoked };
   switch (source.source) {
     case "latest":
       return new LatestSharedAmi(scope, id, props);
@@ -186,6 +195,17 @@ function sharedAmi(scope: Construct, id: string, config: Config, workload: Workl
       const name = amiParameterName(workload.image, source.environment);
       const parameter = new DataAwsSsmParameter(scope, `${id}-${source.environment}`, { name });
       return new PinnedSharedAmi(scope, id, { ...props, imageId: parameter.insecureValue, origin: `that ${source.environment} runs (SSM parameter ${name})` });
+    }
+    case "channel": {
+      // Validation guarantees the channel exists; the lookup still checks owner, state and deprecation at plan time.
+      const entry = stack.channels?.[workload.image]?.[source.channel];
+      if (!entry) throw new Error(`channel ${source.channel} of image ${workload.image} is missing; load the configuration with loadConfig()`);
+      return new PinnedSharedAmi(scope, id, {
+        ...props,
+        imageId: entry.ami_id,
+        origin: `${entry.ami_id} (${entry.ami_name}) of channel ${source.channel}, promoted from ${entry.promoted_from} at ${entry.promoted_at}`,
+        includeDeprecated: false,
+      });
     }
   }
 }

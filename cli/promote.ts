@@ -1,0 +1,51 @@
+// golden-ami promote: a channel takes what an environment (or channel) runs; the change is a file to review.
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { displayPath, EXAMPLE_CONFIG, loadConfig } from "../config/load";
+import { channelsPath, writeChannels } from "../config/supply-chain";
+import { promote, PromotionRefused } from "../lib/promote";
+import { CommandFailed, CONFIG_OPTION_HELP, withExample } from "./program";
+
+const hours = (value: string) => {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected hours such as 24, got "${value}"`);
+  return Number(value);
+};
+
+export function registerPromote(program: Command): void {
+  const command = program
+    .command("promote")
+    .description("make a channel serve the AMI an environment (or another channel) runs, after its soak time")
+    .requiredOption("--image <name>", "the image")
+    .requiredOption("--from <environment|channel>", "where the AMI runs now: a workload environment or a channel")
+    .requiredOption("--to <channel>", "the channel that takes it")
+    .option("--config <file>", CONFIG_OPTION_HELP)
+    .option("--state-dir <dir>", "local state directory (default: $AMI_PIPELINE_STATE_DIR, else the working directory)")
+    .addOption(new Option("--soak-hours <n>", "override promotion.soak_hours for this promotion").argParser(hours))
+    .option("--json", "print the new channel entry as JSON")
+    .action(async (options) => {
+      const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceSupplyChain: false });
+      const commit = process.env.AMI_PIPELINE_COMMIT || process.env.GITHUB_SHA || process.env.CI_COMMIT_SHA || undefined;
+      try {
+        const result = await promote(loaded.config, loaded.channels, loaded.revocations, {
+          image: options.image,
+          from: options.from,
+          to: options.to,
+          soakHours: options.soakHours ?? loaded.config.promotion.soak_hours,
+          now: new Date(),
+          commit,
+          stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR,
+        });
+        const file = channelsPath(loaded.configPath);
+        if (!result.unchanged) writeChannels(file, result.channels);
+        if (options.json) console.log(JSON.stringify(result.entry));
+        console.error(
+          result.unchanged
+            ? `${options.to} already serves ${result.entry.ami_id} (${result.entry.ami_name}); nothing changed`
+            : `${options.to} now serves ${result.entry.ami_id} (${result.entry.ami_name}) from ${options.from}: review and merge the change to ${displayPath(file)}`,
+        );
+      } catch (error) {
+        if (error instanceof PromotionRefused) throw new CommandFailed(`promotion refused: ${error.message}`);
+        throw error;
+      }
+    });
+  withExample(command, "npx golden-ami promote --image sample --from staging --to production");
+}

@@ -1,0 +1,90 @@
+// Channels and revocations: the AMI supply chain as files in Git beside the configuration, changed
+// by reviewed pull requests (golden-ami promote / revoke write them).
+import { existsSync, writeFileSync } from "node:fs";
+import { stringify } from "yaml";
+import { z } from "zod";
+import { formatPath, Problem, showValue } from "./problems";
+import { readTextFile } from "./read-text";
+import { parseYaml } from "./yaml-source";
+
+const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export const ChannelEntrySchema = z.strictObject({
+  ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
+  ami_name: z.string().min(3).max(128),
+  /** The environment or channel it was promoted from. */
+  promoted_from: z.string().regex(NAME),
+  promoted_at: z.iso.datetime({ message: "expected an ISO 8601 time such as 2026-11-23T08:00:00Z" }),
+  /** The commit of the configuration that promoted it. @default - none */
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/)
+    .optional(),
+});
+
+/** image → channel → the AMI it serves. */
+export const ChannelsSchema = z.record(z.string().regex(NAME), z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), ChannelEntrySchema));
+
+export const RevocationSchema = z.strictObject({
+  ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
+  image: z.string().regex(NAME),
+  reason: z.string().trim().min(10, { message: "expected a reason of at least 10 characters (what is wrong with it, a CVE or ticket)" }).max(500),
+  revoked_at: z.iso.datetime({ message: "expected an ISO 8601 time such as 2026-11-23T08:00:00Z" }),
+});
+
+export const RevocationsSchema = z.array(RevocationSchema);
+
+export type ChannelEntry = z.infer<typeof ChannelEntrySchema>;
+export type Channels = z.infer<typeof ChannelsSchema>;
+export type Revocation = z.infer<typeof RevocationSchema>;
+
+/** `config/example.yaml` → `config/example.channels.yaml` */
+export function channelsPath(configPath: string): string {
+  return configPath.replace(/\.(ya?ml|json)$/i, "") + ".channels.yaml";
+}
+
+/** `config/example.yaml` → `config/example.revocations.yaml` */
+export function revocationsPath(configPath: string): string {
+  return configPath.replace(/\.(ya?ml|json)$/i, "") + ".revocations.yaml";
+}
+
+function readYamlFile<T>(file: string, schema: z.ZodType<T>, empty: T, display: string): { value: T; problems: Problem[] } {
+  if (!existsSync(file)) return { value: empty, problems: [] };
+  const read = readTextFile(file, { path: display, maxBytes: 1024 * 1024, limitReason: "supply-chain files are capped at 1 MiB" });
+  if ("problem" in read) return { value: empty, problems: [read.problem] };
+  const parsed = parseYaml(read.text);
+  if ("problems" in parsed) return { value: empty, problems: parsed.problems.map((p) => ({ ...p, path: `${display} ${p.path}` })) };
+  if (parsed.source.value === null || parsed.source.value === undefined) return { value: empty, problems: [] };
+  const result = schema.safeParse(parsed.source.value, { reportInput: true });
+  if (result.success) return { value: result.data, problems: [] };
+  return {
+    value: empty,
+    problems: result.error.issues.map((issue) => {
+      const line = parsed.source.lineOf(issue.path);
+      return {
+        path: `${display}: ${formatPath(issue.path) || "(root)"}${line ? ` (line ${line})` : ""}`,
+        message: `got ${showValue(issue.input)}, ${issue.message}`,
+      };
+    }),
+  };
+}
+
+export function readChannels(file: string, display: string): { value: Channels; problems: Problem[] } {
+  return readYamlFile(file, ChannelsSchema, {}, display);
+}
+
+export function readRevocations(file: string, display: string): { value: Revocation[]; problems: Problem[] } {
+  return readYamlFile(file, RevocationsSchema, [], display);
+}
+
+const CHANNELS_HEADER = '# AMI channels, written by `golden-ami promote` and changed by reviewed pull requests (README: "Promotion and revocation").\n';
+const REVOCATIONS_HEADER = "# Revoked AMIs, written by `golden-ami revoke`: latest lookups skip them, pins and channels on them fail the plan.\n";
+
+export function writeChannels(file: string, channels: Channels): void {
+  writeFileSync(file, CHANNELS_HEADER + stringify(channels, { sortMapEntries: true }));
+}
+
+export function writeRevocations(file: string, revocations: ReadonlyArray<Revocation>): void {
+  writeFileSync(file, REVOCATIONS_HEADER + stringify(revocations));
+}

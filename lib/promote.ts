@@ -1,0 +1,122 @@
+// Promotion: a channel takes the AMI that an environment (or another channel) runs, once it has run
+// it long enough and it is not revoked. The result is a change to the channels file, for review.
+import { DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { partitionOf, roleFor } from "../config/roles";
+import type { Config } from "../config/schema";
+import type { ChannelEntry, Channels, Revocation } from "../config/supply-chain";
+import { credentialsFor, runningAmi, stateReader } from "./fleet";
+
+export interface PromoteRequest {
+  readonly image: string;
+  /** A configuration environment of the image's workloads, or a channel of the image. */
+  readonly from: string;
+  readonly to: string;
+  readonly soakHours: number;
+  readonly now: Date;
+  readonly commit?: string;
+  readonly stateDir?: string;
+  readonly clientConfig?: Record<string, unknown>;
+}
+
+export class PromotionRefused extends Error {}
+
+interface Source {
+  readonly amiId: string;
+  /** Since when the source has served this AMI. */
+  readonly since?: Date;
+  readonly what: string;
+}
+
+/** The new channels (unchanged input objects) with `to` serving what `from` runs; throws PromotionRefused otherwise. */
+export async function promote(
+  config: Config,
+  channels: Channels,
+  revocations: ReadonlyArray<Revocation>,
+  request: PromoteRequest,
+): Promise<{ channels: Channels; entry: ChannelEntry; unchanged: boolean }> {
+  if (!config.images.some((i) => i.name === request.image))
+    throw new PromotionRefused(`unknown image "${request.image}"; images are ${config.images.map((i) => i.name).join(", ")}`);
+  if (request.from === request.to) throw new PromotionRefused(`--from and --to are both "${request.to}"`);
+  const source = channels[request.image]?.[request.from]
+    ? fromChannel(channels[request.image][request.from], request.from)
+    : await fromEnvironment(config, request);
+  const revoked = revocations.find((r) => r.ami_id === source.amiId);
+  if (revoked) throw new PromotionRefused(`${source.what} runs ${source.amiId}, which is revoked: ${revoked.reason}`);
+  if (request.soakHours > 0) {
+    if (!source.since)
+      throw new PromotionRefused(`cannot tell since when ${source.what} runs ${source.amiId}, so its soak time of ${request.soakHours} h cannot be checked`);
+    const hours = (request.now.getTime() - source.since.getTime()) / 3_600_000;
+    if (hours < request.soakHours) {
+      throw new PromotionRefused(
+        `${source.what} has run ${source.amiId} for ${hours.toFixed(1)} h, less than the soak time of ${request.soakHours} h (promotion.soak_hours); promote it after ${new Date(source.since.getTime() + request.soakHours * 3_600_000).toISOString()}`,
+      );
+    }
+  }
+  const name = await amiName(config, source.amiId, request.clientConfig);
+  const current = channels[request.image]?.[request.to];
+  if (current?.ami_id === source.amiId) return { channels, entry: current, unchanged: true };
+  const entry: ChannelEntry = {
+    ami_id: source.amiId,
+    ami_name: name,
+    promoted_from: request.from,
+    promoted_at: request.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    ...(request.commit && /^[0-9a-f]{7,40}$/.test(request.commit) ? { commit: request.commit } : {}),
+  };
+  return { channels: { ...channels, [request.image]: { ...channels[request.image], [request.to]: entry } }, entry, unchanged: false };
+}
+
+function fromChannel(entry: ChannelEntry, channel: string): Source {
+  return { amiId: entry.ami_id, since: new Date(entry.promoted_at), what: `channel ${channel}` };
+}
+
+/** What every workload of the image in that environment runs (they must agree), and since when. */
+async function fromEnvironment(config: Config, request: PromoteRequest): Promise<Source> {
+  const workloads = config.workloads.filter((w) => w.image === request.image && w.environment === request.from && !w.blue_green);
+  if (workloads.length === 0) {
+    throw new PromotionRefused(`"${request.from}" is neither a channel of ${request.image} nor an environment with a rolling workload of ${request.image}`);
+  }
+  const read = stateReader(config, { stateDir: request.stateDir, clientConfig: request.clientConfig });
+  const running = await Promise.all(
+    workloads.map(async (w) => {
+      const text = await read(w.name);
+      const ami = runningAmi(text);
+      if (!ami || !text) throw new PromotionRefused(`${w.name} (${request.from}) has no state yet: nothing to promote`);
+      const templateId = (JSON.parse(text) as { outputs?: Record<string, { value?: unknown }> }).outputs?.launch_template_id?.value;
+      return { workload: w, ami, since: typeof templateId === "string" ? await runningSince(config, w, templateId, ami.id, request.clientConfig) : undefined };
+    }),
+  );
+  const ids = [...new Set(running.map((r) => r.ami.id))];
+  if (ids.length > 1) {
+    throw new PromotionRefused(
+      `the workloads of ${request.from} run different AMIs (${running.map((r) => `${r.workload.name}: ${r.ami.id}`).join(", ")}); roll them onto one first`,
+    );
+  }
+  const since = running.every((r) => r.since) ? new Date(Math.max(...running.map((r) => r.since!.getTime()))) : undefined;
+  return { amiId: ids[0], since, what: `environment ${request.from}` };
+}
+
+/** When the workload's launch template first got this AMI: the creation of the oldest version with it. */
+async function runningSince(
+  config: Config,
+  workload: Config["workloads"][number],
+  templateId: string,
+  amiId: string,
+  clientConfig?: Record<string, unknown>,
+): Promise<Date | undefined> {
+  const role = roleFor("plan", workload, workload.account_id, partitionOf(config.organization.arn), config.ci_roles);
+  const ec2 = new EC2Client({ region: workload.region, credentials: credentialsFor(role, "golden-ami-promote"), ...clientConfig });
+  const { LaunchTemplateVersions = [] } = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId }));
+  const times = LaunchTemplateVersions.filter((v) => v.LaunchTemplateData?.ImageId === amiId && v.CreateTime).map((v) => new Date(v.CreateTime!).getTime());
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+}
+
+/** The AMI's name, which also proves it is an available AMI owned by the shared account. */
+export async function amiName(config: Config, amiId: string, clientConfig?: Record<string, unknown>): Promise<string> {
+  const role = roleFor("plan", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles);
+  const ec2 = new EC2Client({ region: config.shared.region, credentials: credentialsFor(role, "golden-ami-promote"), ...clientConfig });
+  const { Images = [] } = await ec2.send(new DescribeImagesCommand({ ImageIds: [amiId], Owners: [config.shared.account_id], IncludeDeprecated: true }));
+  const image = Images[0];
+  if (!image?.Name) throw new PromotionRefused(`${amiId} is not an AMI owned by the shared account ${config.shared.account_id}`);
+  if (image.State !== "available") throw new PromotionRefused(`${amiId} is ${image.State}, not available`);
+  return image.Name;
+}
