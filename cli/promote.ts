@@ -14,21 +14,25 @@ export function registerPromote(program: Command): void {
   const command = program
     .command("promote")
     .description("make a channel serve the AMI an environment (or another channel) runs, after its soak time")
-    .requiredOption("--image <name>", "the image")
-    .requiredOption("--from <environment|channel>", "where the AMI runs now: a workload environment or a channel")
-    .requiredOption("--to <channel>", "the channel that takes it")
+    .option("--image <name>", "the image (required)")
+    .option("--from <environment|channel>", "where the AMI runs now: a workload environment or a channel (required)")
+    .option("--to <channel>", "the channel that takes it (required)")
     .option("--config <file>", CONFIG_OPTION_HELP)
     .option("--state-dir <dir>", "local state directory (default: $AMI_PIPELINE_STATE_DIR, else the working directory)")
     .addOption(new Option("--soak-hours <n>", "override promotion.soak_hours for this promotion").argParser(hours))
     .option("--json", "print the new channel entry as JSON")
-    .action(async (options) => {
+    .action(async (options, cmd) => {
+      // Checked here, not as commander's required options: an unknown option is then reported first.
+      const missing = (["image", "from", "to"] as const).filter((name) => !options[name]);
+      if (missing.length > 0) cmd.error(`promote: missing ${missing.map((m) => `--${m}`).join(", ")}`, { exitCode: 2 });
+      const { image, from, to } = options as { image: string; from: string; to: string };
       const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceSupplyChain: false });
       const commit = process.env.AMI_PIPELINE_COMMIT || process.env.GITHUB_SHA || process.env.CI_COMMIT_SHA || undefined;
       try {
         const result = await promote(loaded.config, loaded.channels, loaded.revocations, {
-          image: options.image,
-          from: options.from,
-          to: options.to,
+          image,
+          from,
+          to,
           soakHours: options.soakHours ?? loaded.config.promotion.soak_hours,
           now: new Date(),
           commit,
@@ -39,8 +43,8 @@ export function registerPromote(program: Command): void {
         if (options.json) console.log(JSON.stringify(result.entry));
         console.error(
           result.unchanged
-            ? `${options.to} already serves ${result.entry.ami_id} (${result.entry.ami_name}); nothing changed`
-            : `${options.to} now serves ${result.entry.ami_id} (${result.entry.ami_name}) from ${options.from}: review and merge the change to ${displayPath(file)}`,
+            ? `${to} already serves ${result.entry.ami_id} (${result.entry.ami_name}); nothing changed`
+            : `${to} now serves ${result.entry.ami_id} (${result.entry.ami_name}) from ${from}: review and merge the change to ${displayPath(file)}`,
         );
       } catch (error) {
         if (error instanceof PromotionRefused) throw new CommandFailed(`promotion refused: ${error.message}`);

@@ -17,12 +17,14 @@ export function registerRevoke(program: Command): void {
       if (!/^ami-[0-9a-f]{8,17}$/.test(value)) throw new InvalidArgumentError(`expected an AMI id such as ami-0123456789abcdef0, got "${value}"`);
       return value;
     })
-    .requiredOption("--reason <text>", "why: a CVE, a ticket, what breaks (at least 10 characters)")
+    .option("--reason <text>", "why: a CVE, a ticket, what breaks (required, at least 10 characters)")
     .option("--image <name>", "the image it belongs to (default: found from the AMI's name in the shared account)")
     .option("--deprecate", "also deprecate the AMI in the shared account now (needs credentials there)")
     .option("--config <file>", CONFIG_OPTION_HELP)
-    .action(async (amiId, options) => {
-      if (options.reason.trim().length < 10) throw new CommandFailed(`--reason: got "${options.reason}", expected at least 10 characters saying why`);
+    .action(async (amiId, options, cmd) => {
+      if (!options.reason) cmd.error("revoke: missing --reason", { exitCode: 2 });
+      const reason = options.reason!;
+      if (reason.trim().length < 10) throw new CommandFailed(`--reason: got "${reason}", expected at least 10 characters saying why`);
       const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceSupplyChain: false });
       const { config } = loaded;
       const role = roleFor("deploy", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles);
@@ -41,7 +43,7 @@ export function registerRevoke(program: Command): void {
       } else {
         writeRevocations(file, [
           ...loaded.revocations,
-          { ami_id: amiId, image, reason: options.reason.trim(), revoked_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") },
+          { ami_id: amiId, image, reason: reason.trim(), revoked_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") },
         ]);
         console.error(`recorded ${amiId} (${image}) as revoked in ${displayPath(file)}: review and merge it`);
       }

@@ -2,20 +2,17 @@ import type { Channels, Revocation } from "./supply-chain";
 import { Problem, showValue } from "./problems";
 import type { AmiSourceConfig, Config } from "./schema";
 
-/** Channels that workloads follow exist; pins and channels do not point at revoked AMIs. */
+/**
+ * Channels that workloads follow exist, and revocations name configured images. A pin or channel
+ * on a revoked AMI is NOT refused here: that fails the one stack's plan, with the reason (the
+ * lookup's postcondition), while every other stack, such as one rolling back, still plans.
+ */
 export function supplyChainProblems(config: Config, channels: Channels, revocations: ReadonlyArray<Revocation>, channelsFile: string): Problem[] {
-  const revoked = new Map(revocations.map((r) => [r.ami_id, r]));
   const images = new Set(config.images.map((i) => i.name));
   const problems: Problem[] = revocations.flatMap((r, i) =>
     images.has(r.image) ? [] : [{ path: `revocations[${i}].image`, message: `got ${showValue(r.image)}, expected one of the configured images` }],
   );
   const check = (image: string, source: AmiSourceConfig, path: string) => {
-    if (source.source === "pinned" && revoked.has(source.image_id)) {
-      problems.push({
-        path: `${path}.image_id`,
-        message: `got ${showValue(source.image_id)}, which is revoked: ${revoked.get(source.image_id)!.reason}; expected another AMI of ${image}`,
-      });
-    }
     if (source.source !== "channel") return;
     const entry = channels[image]?.[source.channel];
     if (!entry) {
@@ -23,11 +20,6 @@ export function supplyChainProblems(config: Config, channels: Channels, revocati
       problems.push({
         path: `${path}.channel`,
         message: `got ${showValue(source.channel)}, but ${channelsFile} has no channel ${source.channel} for image ${image}${known.length ? ` (it has ${known.join(", ")})` : ""}; expected an existing channel, or run golden-ami promote --image ${image} --to ${source.channel}`,
-      });
-    } else if (revoked.has(entry.ami_id)) {
-      problems.push({
-        path: `${path}.channel`,
-        message: `got ${showValue(source.channel)}, whose AMI ${entry.ami_id} (${entry.ami_name}) is revoked: ${revoked.get(entry.ami_id)!.reason}; expected a channel serving an AMI that is not revoked (promote another)`,
       });
     }
   };

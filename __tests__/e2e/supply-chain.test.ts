@@ -111,11 +111,12 @@ describe("revocation", () => {
     expect(report.stdout).toMatch(new RegExp(`\`${amis[1].imageId}\` \`${amis[1].name}\` ⚠️ \\*\\*older build: a step back\\*\\*`));
   });
 
-  it("a channel serving it fails before Terraform runs, with the reason", async () => {
+  it("a channel serving it fails that stack's plan with the channel, the AMI and the reason", async () => {
     const planned = await goldenAmi("plan", "web-production", "--outdir", outdir);
     expect(planned.code).toBe(1);
-    expect(planned.stderr).toContain(`workloads[1].ami.channel (line`);
-    expect(planned.stderr).toContain(`whose AMI ${amis[2].imageId} (${amis[2].name}) is revoked: CVE-2026-0001: vulnerable openssl in build 2`);
+    const error = readFileSync(join(outdir, "stacks", "web-production", "plan-error.txt"), "utf8").replace(/\s+/g, " ");
+    expect(error).toContain(`(${amis[2].imageId} (${amis[2].name}) of channel production, promoted from staging at`);
+    expect(error).toContain("is revoked: CVE-2026-0001: vulnerable openssl in build 2");
   });
 
   it("golden-ami fleet flags the workloads still running it", async () => {
