@@ -30,6 +30,8 @@ abstract class SharedAmiLookup extends Construct {
       filter: DataAwsAmiIdsFilter[];
       includeDeprecated: boolean;
       whenNone: (lookedFor: string) => string;
+      /** Leave revoked AMIs out of the candidates (a latest lookup), rather than fail on one (a pin). */
+      skipRevoked: boolean;
       whenAllRevoked: (lookedFor: string) => string;
       /** Where the AMI comes from, for messages. */
       origin: string;
@@ -50,11 +52,13 @@ abstract class SharedAmiLookup extends Construct {
         postcondition: [{ condition: "${length(self.ids) > 0}", errorMessage: extra.whenNone(lookedFor) }],
       },
     });
+    // Terraform evaluates error messages even when the condition holds: lookup() with a default, not [id].
     const revoked = Object.keys(props.revoked ?? {}).length > 0 ? new TerraformLocal(this, "Revoked", { ...props.revoked }) : undefined;
     // Newest first, revoked AMIs left out: a for expression keeps aws_ami_ids' order (a set would not).
-    const eligible = revoked
-      ? new TerraformLocal(this, "Eligible", `\${[for id in ${this.candidates.fqn}.ids : id if !contains(keys(${revoked.fqn}), id)]}`)
-      : undefined;
+    const eligible =
+      revoked && extra.skipRevoked
+        ? new TerraformLocal(this, "Eligible", `\${[for id in ${this.candidates.fqn}.ids : id if !contains(keys(${revoked.fqn}), id)]}`)
+        : undefined;
     const ids = eligible ? eligible.asList : this.candidates.ids;
     this.ami = new DataAwsAmi(this, "Resource", {
       owners: [props.ownerAccountId],
@@ -63,11 +67,11 @@ abstract class SharedAmiLookup extends Construct {
       includeDeprecated: extra.includeDeprecated,
       lifecycle: revoked
         ? {
-            precondition: [{ condition: `\${length(${eligible!.fqn}) > 0}`, errorMessage: extra.whenAllRevoked(lookedFor) }],
+            precondition: eligible ? [{ condition: `\${length(${eligible.fqn}) > 0}`, errorMessage: extra.whenAllRevoked(lookedFor) }] : undefined,
             postcondition: [
               {
                 condition: `\${!contains(keys(${revoked.fqn}), self.id)}`,
-                errorMessage: `The AMI \${self.id} (${extra.origin}) is revoked: \${${revoked.fqn}[self.id]}. ${extra.whenRevoked}`,
+                errorMessage: `The AMI \${self.id} (${extra.origin}) is revoked: \${lookup(${revoked.fqn}, self.id, "")}. ${extra.whenRevoked}`,
               },
             ],
           }
@@ -94,6 +98,7 @@ export class LatestSharedAmi extends SharedAmiLookup {
         `No AMI of image "${props.imageName}" is available to this account: looked for ${lookedFor}, not deprecated. ` +
         `Run the "${props.imageName}" pipeline in the shared account first (cdktf deploy shared, then start the pipeline), ` +
         `and check that its distribution shares the AMI with this account.`,
+      skipRevoked: true,
       whenAllRevoked: (lookedFor) =>
         `Every AMI of image "${props.imageName}" found (${lookedFor}) is revoked. Build and publish a new one (start the "${props.imageName}" pipeline).`,
       origin: `the newest AMI of image ${props.imageName}`,
@@ -119,6 +124,7 @@ export class PinnedSharedAmi extends SharedAmiLookup {
       includeDeprecated: props.includeDeprecated ?? true,
       whenNone: (lookedFor) =>
         `The AMI ${props.origin} is not an available${props.includeDeprecated === false ? ", non-deprecated" : ""} AMI of image "${props.imageName}": looked for it among ${lookedFor}.`,
+      skipRevoked: false,
       whenAllRevoked: () => `The AMI ${props.origin} is revoked.`,
       origin: props.origin,
       whenRevoked: "Promote or pin another AMI of the image (golden-ami promote, or ami.image_id), then plan again.",

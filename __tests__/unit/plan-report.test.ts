@@ -222,7 +222,7 @@ describe("plan report: the comment", () => {
     expect(lines[1]).toBe("## Terraform plan: 2 changed, 1 unchanged, 1 failed");
     expect(markdown).toContain("| `replace` | 🔴 destroys | Plan: 1 to add, 0 to change, 1 to destroy. (1 replaced) |");
     expect(markdown).toContain("| `no-changes` | ✅ no changes | No changes. |");
-    expect(markdown).toContain("> **Resources will be 1 replaced:**");
+    expect(markdown).toContain("> **1 resource will be destroyed or replaced** (1 replaced):");
   });
 
   it("links the CI run and commit from GitHub's or GitLab's environment", () => {

@@ -117,7 +117,7 @@ describe("revocations", () => {
     const postcondition = (ami.lifecycle as { postcondition: { condition: string; error_message: string }[] }).postcondition[0];
     expect(postcondition.condition).toMatch(/^\$\{!contains\(keys\(local\.\S+\), self\.id\)\}$/);
     expect(postcondition.error_message).toMatch(
-      /^The AMI \$\{self\.id\} \(that staging runs \(SSM parameter \/golden-ami\/sample\/staging\)\) is revoked: \$\{local\.\S+\[self\.id\]\}\./,
+      /^The AMI \$\{self\.id\} \(that staging runs \(SSM parameter \/golden-ami\/sample\/staging\)\) is revoked: \$\{lookup\(local\.\S+, self\.id, ""\)\}\./,
     );
   });
 

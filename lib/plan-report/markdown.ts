@@ -165,7 +165,14 @@ function dangerBanner(dangers: ReadonlyArray<{ stack: string; danger: Danger }>,
     ({ stack, danger }) =>
       `> - \`${stack}\`: ${code(danger.address)} **${danger.action === "delete" ? "destroyed" : "replaced"}**${danger.reason ? `: ${escapeText(danger.reason)}` : ""}`,
   );
-  return ["> [!WARNING]", `> **Resources will be ${what}:**`, ">", ...capped(items, rows, "deletions and replacements", "> "), ""];
+  const n = dangers.length;
+  return [
+    "> [!WARNING]",
+    `> **${n} resource${n === 1 ? "" : "s"} will be destroyed or replaced** (${what}):`,
+    ">",
+    ...capped(items, rows, "deletions and replacements", "> "),
+    "",
+  ];
 }
 
 /** A move to an older build is called out: it usually means the running AMI was deregistered. */
