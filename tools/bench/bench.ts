@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import type { Document } from "yaml";
 import { withEmulator } from "../emulator/emulator";
 import { publishAmi } from "../emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../emulator/scenario";
+import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../emulator/scenario";
 import { applySharedAmiKey } from "../emulator/shared-key";
 import { loadConfig } from "../../config/load";
 import { run } from "../../lib/process";
@@ -14,6 +14,11 @@ import { APP_COMMAND, PROJECT_ROOT, synthesize } from "../../lib/synth";
 import { terraformEnv } from "../../lib/terraform-env";
 
 const RUNS = 3;
+
+async function runChecked(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const result = await run(command, args, { cwd: PROJECT_ROOT, env });
+  if (result.code !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+}
 const STACK = "web-staging";
 
 interface Row {
@@ -38,18 +43,23 @@ async function measure(command: string, args: string[], options: { cwd?: string;
   return samples[Math.floor(samples.length / 2)];
 }
 
-/** The example with `count` more workloads, each a copy of web-staging under another name. */
-function manyWorkloads(dir: string, count: number): string {
+/** The example with `count` more workloads (or only those, `replace`), each a copy of web-staging under another name. */
+function manyWorkloads(dir: string, count: number, options: { replace?: boolean; network?: EmulatedNetwork } = {}): string {
   return writeScenarioConfig({
     dir,
+    network: options.network,
+    instanceRefresh: options.network ? false : undefined,
     edit: (document: Document) => {
       const template = (document.getIn(["workloads", 0]) as { toJSON(): Record<string, unknown> }).toJSON();
       const workloads = document.get("workloads") as { items: unknown[] };
+      if (options.replace) workloads.items.splice(0);
       for (let i = 0; i < count; i++)
         workloads.items.push(document.createNode({ ...template, name: `app-${i}`, environment: `env${i}`, ami: { source: "latest" } }));
     },
   });
 }
+
+const GOLDEN_AMI = join(PROJECT_ROOT, "bin", "golden-ami.js");
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -69,6 +79,8 @@ async function main(): Promise<void> {
   const many = manyWorkloads(mkdtempSync(join(work, "many-")), 100);
   const hundred = await app(many, join(work, "synth-many"));
   add({ what: "app synth, 100 more workloads", ...hundred, target: "≤ 3 s, ≤ 300 MiB", met: hundred.seconds <= 3 && hundred.peakMiB <= 300 });
+  const thousand = await app(manyWorkloads(mkdtempSync(join(work, "thousand-")), 1000, { replace: true }), join(work, "synth-thousand"));
+  add({ what: "app synth, 1,000 workloads", ...thousand, target: "≤ 30 s, ≤ 2,048 MiB", met: thousand.seconds <= 30 && thousand.peakMiB <= 2048 });
   const cli = await measure(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", join(work, "cli-synth")], {
     env: { ...terraformEnv(), AMI_PIPELINE_CONFIG: example },
   });
@@ -113,6 +125,59 @@ async function main(): Promise<void> {
     add({ what: "  of which: CLI start and the rest", seconds: cliStart });
     const rawRatio = { cdktf: cdktfPlan.seconds / raw.seconds, fast: fast / raw.seconds };
     console.log(`ratios to raw plan: cdktf ${rawRatio.cdktf.toFixed(2)}x, fastest path ${rawRatio.fast.toFixed(2)}x`);
+
+    // Many accounts: 1 shared + 12 applied workloads with nothing to change, planned by golden-ami plan.
+    const network = await createNetwork(ec2);
+    const fleetDir = mkdtempSync(join(work, "twelve-"));
+    const twelve = manyWorkloads(fleetDir, 12, { replace: true, network });
+    const twelveEnv = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: twelve, AMI_PIPELINE_STATE_DIR: fleetDir }));
+    const twelveOut = join(fleetDir, "out");
+    const workloads = Array.from({ length: 12 }, (_, i) => `app-${i}`);
+    await runChecked(process.execPath, [GOLDEN_AMI, "plan", ...workloads, "--outdir", twelveOut], twelveEnv);
+    await runChecked(process.execPath, [GOLDEN_AMI, "apply", ...workloads, "--outdir", twelveOut], twelveEnv);
+    const planAll = await measure(process.execPath, [GOLDEN_AMI, "plan", "--outdir", twelveOut], { env: twelveEnv, runs: 1 });
+    add({
+      what: "golden-ami plan, 1 shared + 12 applied workloads, nothing to change: per stack",
+      seconds: planAll.seconds / 13,
+      peakMiB: planAll.peakMiB,
+      target: "≤ 0.6 × raw plan of one stack",
+      met: planAll.seconds / 13 <= 0.6 * raw.seconds,
+    });
+    add({ what: "  the same, whole run (13 stacks, default concurrency)", seconds: planAll.seconds });
+    add({ what: "  per stack as a ratio to one raw terraform plan", seconds: planAll.seconds / 13 / raw.seconds });
+
+    // Scaling: stacks planned from scratch (every resource to add, so show -json runs too).
+    for (const count of [1, 13, 50]) {
+      const curveDir = mkdtempSync(join(work, `curve-${count}-`));
+      const curve = manyWorkloads(curveDir, count - 1, { replace: true, network });
+      const curveEnv = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: curve, AMI_PIPELINE_STATE_DIR: curveDir }));
+      const first = await measure(process.execPath, [GOLDEN_AMI, "plan", "--outdir", join(curveDir, "out")], { env: curveEnv, runs: 1 });
+      add({
+        what: `scaling: golden-ami plan of ${count} stack(s) (first run, every resource new), per stack`,
+        seconds: first.seconds / count,
+        peakMiB: first.peakMiB,
+      });
+    }
+
+    // Fleet over 1,000 workloads: generated local state files, AMIs on the emulator, no Terraform.
+    const fleetWork = mkdtempSync(join(work, "fleet-"));
+    const thousandConfig = manyWorkloads(fleetWork, 1000, { replace: true });
+    const images = [];
+    for (let build = 1; build <= 5; build++) images.push(await publishAmi(ec2, config, config.images[0], { buildVersion: build }));
+    for (let i = 0; i < 1000; i++) {
+      const ami = images[i % images.length];
+      writeFileSync(
+        join(fleetWork, `terraform.app-${i}.tfstate`),
+        JSON.stringify({
+          version: 4,
+          outputs: { ami_id: { value: ami.imageId, type: "string" }, ami_name: { value: ami.name, type: "string" } },
+          resources: [],
+        }),
+      );
+    }
+    const fleetEnv = emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: thousandConfig, AMI_PIPELINE_STATE_DIR: fleetWork });
+    const fleet = await measure(process.execPath, [GOLDEN_AMI, "fleet", "--json"], { env: fleetEnv, runs: 3 });
+    add({ what: "golden-ami fleet, 1,000 workloads (local state, one image listing)", ...fleet, target: "< 10 s", met: fleet.seconds < 10 });
   });
 
   const unit = await measure(join(PROJECT_ROOT, "node_modules", ".bin", "jest"), ["--selectProjects", "unit", "--silent"], { runs: 1 });
