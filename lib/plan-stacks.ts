@@ -22,6 +22,8 @@ export interface StackPlanned extends StackDirectory {
 
 export interface PlanOptions {
   readonly env: NodeJS.ProcessEnv;
+  /** Write plan.json also when nothing changes (a security scan of the whole plan, fixtures). @default false */
+  readonly showAlways?: boolean;
   /** Take the state lock. Off for read-only plans (pull requests), whose role may not write the lock. @default true */
   readonly lock?: boolean;
 }
@@ -79,7 +81,7 @@ export async function planStack(dir: string, env: NodeJS.ProcessEnv, options: Om
   const lock = options.lock === false ? ["-lock=false"] : ["-lock-timeout=120s"];
   const planned = await run("terraform", ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...lock, "-out=plan"], { cwd: dir, env });
   if (planned.code === 1 || (planned.code !== 0 && planned.code !== 2)) return fail("plan", planned.stderr || planned.stdout);
-  if (planned.code === 0) {
+  if (planned.code === 0 && !options.showAlways) {
     writeSummary(dir, unchangedStack(stack));
     return { ok: true, changes: false };
   }
@@ -88,7 +90,7 @@ export async function planStack(dir: string, env: NodeJS.ProcessEnv, options: Om
   writeFileSync(join(dir, PLAN_JSON), shown.stdout);
   const summary = summarizePlan(stack, JSON.parse(shown.stdout));
   writeSummary(dir, summary);
-  return { ok: summary.status !== "failed", changes: true };
+  return { ok: summary.status !== "failed", changes: planned.code === 2 };
 }
 
 function writeSummary(dir: string, summary: StackSummary): void {

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     const write = (options: Parameters<typeof genericConfig>[1] = {}) =>
       writeFileSync(join(dir, "main.tf.json"), JSON.stringify(genericConfig(network.vpcId, options), null, 2));
     const plan = async (name: string) => {
-      if (!(await planStack(dir, env))) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
+      if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
       await save(name, dir);
     };
     const apply = () => runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: dir, env });
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
         resource: { aws_security_group: { imported: { name: "fixture-imported", description: "imported", vpc_id: network.vpcId } } },
       }),
     );
-    if (!(await planStack(imported, env))) throw new Error(readFileSync(join(imported, PLAN_ERROR), "utf8"));
+    if (!(await planStack(imported, env, { showAlways: true })).ok) throw new Error(readFileSync(join(imported, PLAN_ERROR), "utf8"));
     await save("import", imported);
 
     // The project's own workload stack: no AMI yet (an errored plan), then a new AMI.
@@ -111,14 +111,14 @@ async function main(): Promise<void> {
     await synthesize({ outdir, env: workloadEnv });
     await applySharedAmiKey(outdir, workloadEnv);
     const stackDir = join(outdir, "stacks", "web-staging");
-    if (await planStack(stackDir, workloadEnv)) throw new Error("the plan without any AMI should have failed");
+    if ((await planStack(stackDir, workloadEnv)).ok) throw new Error("the plan without any AMI should have failed");
     copyFileSync(join(stackDir, PLAN_ERROR), join(FIXTURES, "errored.txt"));
     const { config } = loadConfig(configPath);
     await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
     await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env: workloadEnv });
     await new Promise((r) => setTimeout(r, 1100));
     await publishAmi(ec2, config, config.images[0], { buildVersion: 2 });
-    if (!(await planStack(stackDir, workloadEnv))) throw new Error(readFileSync(join(stackDir, PLAN_ERROR), "utf8"));
+    if (!(await planStack(stackDir, workloadEnv, { showAlways: true })).ok) throw new Error(readFileSync(join(stackDir, PLAN_ERROR), "utf8"));
     await save("ami-update", stackDir);
   });
   writeFileSync(join(FIXTURES, "expected-counts.json"), JSON.stringify(expectedCounts, null, 2) + "\n");

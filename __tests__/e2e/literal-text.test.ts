@@ -27,7 +27,7 @@ let env: NodeJS.ProcessEnv;
 
 async function plan(stack: string): Promise<PlanJson> {
   const dir = join(outdir, "stacks", stack);
-  if (!(await planStack(dir, env))) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
+  if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
   return JSON.parse(readFileSync(join(dir, PLAN_JSON), "utf8")) as PlanJson;
 }
 
