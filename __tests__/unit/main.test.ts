@@ -45,9 +45,11 @@ describe("main.ts", () => {
         env: { ...process.env, AMI_PIPELINE_CONFIG: join(ROOT, "config/example.yaml"), CDKTF_OUTDIR: join(mkdtempSync(join(tmpdir(), "ci-")), "out"), ...env },
         encoding: "utf8",
       });
-    const refused = run({ GITHUB_ACTIONS: "true", AMI_PIPELINE_ALLOW_LOCAL_STATE: "" });
+    // The CI variables of the machine running the tests are set aside: only GITHUB_ACTIONS counts here.
+    const refused = run({ CI: "", GITLAB_CI: "", GITHUB_ACTIONS: "true", AMI_PIPELINE_ALLOW_LOCAL_STATE: "" });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("state: got nothing (local state), but this runs in CI (GITHUB_ACTIONS set)");
-    expect(run({ GITLAB_CI: "true", AMI_PIPELINE_ALLOW_LOCAL_STATE: "1" }).status).toBe(0);
+    expect(run({ CI: "", GITHUB_ACTIONS: "", GITLAB_CI: "true", AMI_PIPELINE_ALLOW_LOCAL_STATE: "1" }).status).toBe(0);
+    expect(run({ CI: "", GITHUB_ACTIONS: "", GITLAB_CI: "", AMI_PIPELINE_ALLOW_LOCAL_STATE: "" }).status).toBe(0);
   });
 });
