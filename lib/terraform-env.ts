@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 
-/** The provider mirror of the offline build machines; TF_PLUGIN_MIRROR overrides it. */
-export const DEFAULT_PLUGIN_MIRROR = "/opt/tf-plugins";
+import { DEFAULT_PLUGIN_MIRROR } from "../tools/terraform-env";
+
+export { DEFAULT_PLUGIN_MIRROR };
 
 /**
  * Environment for Terraform and the cdktf CLI run by tools and tests: no update checks, no prompts,
