@@ -6,7 +6,7 @@ import { stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { run } from "../lib/process";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, DEFAULT_OUTDIR, withExample } from "./program";
+import { CommandFailed, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
 
 export function registerApply(program: Command): void {
   const command = program
@@ -16,9 +16,11 @@ export function registerApply(program: Command): void {
     .option("--outdir <dir>", "synthesis output directory holding the saved plans", DEFAULT_OUTDIR)
     .action(async (stacks, options, cmd) => {
       const all = stackDirectories(options.outdir);
-      const unknown = stacks.filter((name) => !all.some((s) => s.stack === name));
-      if (unknown.length > 0)
-        cmd.error(`unknown stack ${unknown.map((s) => `"${s}"`).join(", ")}; stacks are ${all.map((s) => s.stack).join(", ")}`, { exitCode: 2 });
+      refuseUnknownStacks(
+        cmd,
+        stacks,
+        all.map((s) => s.stack),
+      );
       const selected = stacks.length > 0 ? stacks.map((name) => all.find((s) => s.stack === name)!) : all.filter((s) => existsSync(join(s.dir, "plan")));
       const missing = selected.filter((s) => !existsSync(join(s.dir, "plan")));
       if (missing.length > 0)

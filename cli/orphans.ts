@@ -7,7 +7,7 @@ import { stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
 
 export function registerOrphans(program: Command): void {
   const command = program
@@ -20,11 +20,12 @@ export function registerOrphans(program: Command): void {
     .action(async (stacks, options, cmd) => {
       const configPath = options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG;
       const { config } = loadConfig(configPath);
-      const unknown = stacks.filter((name) => !config.workloads.some((w) => w.name === name));
-      if (unknown.length > 0)
-        cmd.error(`unknown workload stack ${unknown.map((s) => `"${s}"`).join(", ")}; workloads are ${config.workloads.map((w) => w.name).join(", ")}`, {
-          exitCode: 2,
-        });
+      refuseUnknownStacks(
+        cmd,
+        stacks,
+        config.workloads.map((w) => w.name),
+        "workload stack",
+      );
       const synth = await synthesize({ outdir: options.outdir, configPath });
       if (synth.code !== 0) throw new CommandFailed(`synth failed:\n${(synth.stderr || synth.stdout).trim()}`);
       const env = terraformEnv();

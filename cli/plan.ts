@@ -6,7 +6,7 @@ import { stackDirectories } from "../lib/plan-report/read-plans";
 import { markSkipped, planStacks } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, positiveInteger, refuseUnknownStacks, withExample } from "./program";
 import { progress } from "./progress";
 
 /** One `terraform plan` with the AWS provider peaks near half a gigabyte; leave a quarter of memory free. */
@@ -41,9 +41,11 @@ export function registerPlan(program: Command): void {
       const synth = await synthesize({ outdir: options.outdir, configPath: options.config, env });
       if (synth.code !== 0) throw new CommandFailed(`synth failed, nothing planned:\n${(synth.stderr || synth.stdout).trim()}`);
       const all = stackDirectories(options.outdir);
-      const unknown = stacks.filter((name) => !all.some((s) => s.stack === name));
-      if (unknown.length > 0)
-        cmd.error(`unknown stack ${unknown.map((s) => `"${s}"`).join(", ")}; stacks are ${all.map((s) => s.stack).join(", ")}`, { exitCode: 2 });
+      refuseUnknownStacks(
+        cmd,
+        stacks,
+        all.map((s) => s.stack),
+      );
       let selected = all.filter((s) => stacks.length === 0 || stacks.includes(s.stack));
       if (options.shard) selected = shardOf(selected, options.shard.index, options.shard.total);
       if (options.changedSince) {

@@ -38,6 +38,12 @@ describe("golden-ami", () => {
     expect(result.stderr.trim()).toBe(`golden-ami: option '--limit-bytes <n>' argument 'lots' is invalid. expected a positive integer, got "lots"`);
   });
 
+  it("an unknown stack is a usage error naming it and the known ones, exit 2", async () => {
+    const result = await goldenAmi("orphans", "no-such-stack");
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('golden-ami: unknown workload stack "no-such-stack"; workload stacks are web-staging, web-production');
+  });
+
   it("an unknown command is one line, exit 2", async () => {
     const result = await goldenAmi("deploy-everything");
     expect(result.code).toBe(2);

@@ -1,6 +1,6 @@
 import { Change, Module, ResourceChange, TerraformPlan } from "./plan-json";
 import { REASONS } from "./reasons";
-import { hiddenBySensitivity, markedValues, revealsAny, SENSITIVE, UNKNOWN } from "./values";
+import { containsTrue, hiddenBySensitivity, markedValues, revealsAny, SENSITIVE, UNKNOWN } from "./values";
 
 export { SENSITIVE, UNKNOWN } from "./values";
 
@@ -259,10 +259,6 @@ function* allResources(module: Module | undefined): Generator<NonNullable<Module
 
 function asRecord(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function containsTrue(value: unknown): boolean {
-  return value === true || (typeof value === "object" && value !== null && Object.values(value).some(containsTrue));
 }
 
 function isEmpty(value: unknown): boolean {

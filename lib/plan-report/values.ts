@@ -13,7 +13,8 @@ export function hiddenBySensitivity(marks: unknown, attribute: string): boolean 
   return containsTrue((marks as Record<string, unknown>)[attribute]);
 }
 
-function containsTrue(value: unknown): boolean {
+/** Whether a sensitivity (or unknown-value) mark holds `true` anywhere inside. */
+export function containsTrue(value: unknown): boolean {
   return value === true || (typeof value === "object" && value !== null && Object.values(value).some(containsTrue));
 }
 
