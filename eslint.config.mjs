@@ -13,5 +13,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Commands load their heavier dependencies (AWS SDK, cdktf, zod) with require() when they run, so that
+    // starting the CLI, --help and `golden-ami plan` do not pay ~0.4 s for modules they never use.
+    files: ["cli/**/*.ts"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   prettier,
 );

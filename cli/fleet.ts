@@ -1,8 +1,7 @@
 // golden-ami fleet: which workload runs which AMI, and how far behind the newest build it is.
 import { Command } from "@commander-js/extra-typings";
-import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
-import { fleetStatus, FleetRow } from "../lib/fleet";
-import { CONFIG_OPTION_HELP, withExample } from "./program";
+import type { FleetRow } from "../lib/fleet";
+import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
 const COLUMNS: ReadonlyArray<[string, (r: FleetRow) => string]> = [
   ["workload", (r) => r.workload],
@@ -37,7 +36,9 @@ export function registerFleet(program: Command): void {
     .option("--state-dir <dir>", "local state directory (default: $AMI_PIPELINE_STATE_DIR, else the working directory)")
     .option("--json", "print a JSON array (workload, environment, account, runningAmi, runningBuild, newestBuild, buildsBehind, ageDays)")
     .action(async (options) => {
-      const { config, revocations } = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceSupplyChain: false });
+      const { loadConfig } = require("../config/load") as typeof import("../config/load");
+      const { fleetStatus } = require("../lib/fleet") as typeof import("../lib/fleet");
+      const { config, revocations } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const rows = await fleetStatus(config, { stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR }, revocations);
       console.log(options.json ? JSON.stringify(rows) : fleetTable(rows));
     });

@@ -1,10 +1,8 @@
 // golden-ami lock: records each image's recipe version and fingerprint beside the configuration.
 import { Command } from "@commander-js/extra-typings";
-import { displayPath, EXAMPLE_CONFIG, loadConfig } from "../config/load";
-import { ConfigError } from "../config/problems";
-import { readableRecipeLock, recipeLockPath, updateRecipeLock } from "../config/recipe-lock";
 import { existsSync } from "node:fs";
-import { CONFIG_OPTION_HELP, withExample } from "./program";
+import { ConfigError } from "../config/problems";
+import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
 export function registerLock(program: Command): void {
   const command = program
@@ -12,7 +10,9 @@ export function registerLock(program: Command): void {
     .description("record recipe versions after an image changed")
     .option("--config <file>", CONFIG_OPTION_HELP)
     .action((options) => {
-      const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceRecipeLock: false });
+      const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
+      const { readableRecipeLock, recipeLockPath, updateRecipeLock } = require("../config/recipe-lock") as typeof import("../config/recipe-lock");
+      const loaded = loadConfig(configPathOf(options.config), { enforceRecipeLock: false });
       const lockFile = recipeLockPath(loaded.configPath);
       const images = loaded.config.images;
       if (existsSync(lockFile) && readableRecipeLock(lockFile) === undefined) {

@@ -1,13 +1,11 @@
 // golden-ami orphans: resources a stack created in AWS that its state does not hold (an interrupted apply).
 import { Command } from "@commander-js/extra-typings";
 import { join } from "node:path";
-import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
-import { orphansOf, stateIds, taggedResources } from "../lib/orphans";
 import { stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
 
 export function registerOrphans(program: Command): void {
   const command = program
@@ -18,7 +16,9 @@ export function registerOrphans(program: Command): void {
     .option("--outdir <dir>", "synthesis output directory", DEFAULT_OUTDIR)
     .option("--json", "print a JSON array of {stack, type, id, name}")
     .action(async (stacks, options, cmd) => {
-      const configPath = options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG;
+      const { loadConfig } = require("../config/load") as typeof import("../config/load");
+      const { orphansOf, stateIds, taggedResources } = require("../lib/orphans") as typeof import("../lib/orphans");
+      const configPath = configPathOf(options.config);
       const { config } = loadConfig(configPath);
       refuseUnknownStacks(
         cmd,

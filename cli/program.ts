@@ -1,5 +1,6 @@
 // What every golden-ami command shares: exit codes, error wording, option parsers.
 import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
+import { EXAMPLE_CONFIG } from "../config/paths";
 import { ConfigError } from "../config/problems";
 
 /** Exit codes: 0 done, 1 the work failed, 2 the command line was wrong (as POSIX utilities do). */
@@ -21,6 +22,11 @@ export const DEFAULT_OUTDIR = "cdktf.out";
 
 /** `--config`: the configuration file, from AMI_PIPELINE_CONFIG when not given (as main.ts reads it). */
 export const CONFIG_OPTION_HELP = "configuration file (default: $AMI_PIPELINE_CONFIG, else config/example.yaml)";
+
+/** The configuration a command reads: --config, else $AMI_PIPELINE_CONFIG (as main.ts reads it), else the example. */
+export function configPathOf(option: string | undefined): string {
+  return option ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG;
+}
 
 export function positiveInteger(value: string): number {
   if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);

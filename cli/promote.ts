@@ -1,9 +1,6 @@
 // golden-ami promote: a channel takes what an environment (or channel) runs; the change is a file to review.
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { displayPath, EXAMPLE_CONFIG, loadConfig } from "../config/load";
-import { channelsPath, writeChannels } from "../config/supply-chain";
-import { promote, PromotionRefused } from "../lib/promote";
-import { CommandFailed, CONFIG_OPTION_HELP, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
 const hours = (value: string) => {
   if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected hours such as 24, got "${value}"`);
@@ -26,7 +23,10 @@ export function registerPromote(program: Command): void {
       const missing = (["image", "from", "to"] as const).filter((name) => !options[name]);
       if (missing.length > 0) cmd.error(`promote: missing ${missing.map((m) => `--${m}`).join(", ")}`, { exitCode: 2 });
       const { image, from, to } = options as { image: string; from: string; to: string };
-      const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceSupplyChain: false });
+      const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
+      const { channelsPath, writeChannels } = require("../config/supply-chain") as typeof import("../config/supply-chain");
+      const { promote, PromotionRefused } = require("../lib/promote") as typeof import("../lib/promote");
+      const loaded = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const commit = process.env.AMI_PIPELINE_COMMIT || process.env.GITHUB_SHA || process.env.CI_COMMIT_SHA || undefined;
       try {
         const result = await promote(loaded.config, loaded.channels, loaded.revocations, {

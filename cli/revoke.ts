@@ -1,13 +1,7 @@
 // golden-ami revoke: withdraw an AMI. Recorded in Git (latest lookups skip it, pins and channels on it
 // fail the plan with the reason) and, with --deprecate, deprecated in the shared account.
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { DescribeImagesCommand, EC2Client, EnableImageDeprecationCommand } from "@aws-sdk/client-ec2";
-import { displayPath, EXAMPLE_CONFIG, loadConfig } from "../config/load";
-import { partitionOf, roleFor } from "../config/roles";
-import { revocationsPath, writeRevocations } from "../config/supply-chain";
-import { amiNameRegex } from "../constructs/ami-conventions";
-import { credentialsFor } from "../lib/fleet";
-import { CommandFailed, CONFIG_OPTION_HELP, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
 export function registerRevoke(program: Command): void {
   const command = program
@@ -25,7 +19,13 @@ export function registerRevoke(program: Command): void {
       if (!options.reason) cmd.error("revoke: missing --reason", { exitCode: 2 });
       const reason = options.reason!;
       if (reason.trim().length < 10) throw new CommandFailed(`--reason: got "${reason}", expected at least 10 characters saying why`);
-      const loaded = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG, { enforceSupplyChain: false });
+      const { DescribeImagesCommand, EC2Client, EnableImageDeprecationCommand } = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
+      const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
+      const { partitionOf, roleFor } = require("../config/roles") as typeof import("../config/roles");
+      const { revocationsPath, writeRevocations } = require("../config/supply-chain") as typeof import("../config/supply-chain");
+      const { amiNameRegex } = require("../constructs/ami-conventions") as typeof import("../constructs/ami-conventions");
+      const { credentialsFor } = require("../lib/fleet") as typeof import("../lib/fleet");
+      const loaded = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const { config } = loaded;
       const role = roleFor("deploy", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles);
       const ec2 = () => new EC2Client({ region: config.shared.region, credentials: credentialsFor(role, "golden-ami-revoke") });

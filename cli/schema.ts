@@ -2,7 +2,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { configJsonSchema } from "../config/json-schema";
 import { CommandFailed, withExample } from "./program";
 
 export const SCHEMA_FILE = resolve(__dirname, "..", "config", "config.schema.json");
@@ -14,6 +13,7 @@ export function registerSchema(program: Command): void {
     .addOption(new Option("--output <file>", "where to write it; - for stdout").default(SCHEMA_FILE, "config/config.schema.json"))
     .option("--check", "write nothing; exit 1 when the file differs from the schema")
     .action((options) => {
+      const { configJsonSchema } = require("../config/json-schema") as typeof import("../config/json-schema");
       const schema = configJsonSchema();
       if (options.check) {
         let current = "";

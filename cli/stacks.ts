@@ -2,9 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { parseShard, shardOf } from "../lib/changed-stacks";
 import { byStackOrder } from "../lib/plan-report/read-plans";
-import { EXAMPLE_CONFIG, loadConfig } from "../config/load";
-import { SHARED_STACK_NAME } from "../stacks";
-import { CONFIG_OPTION_HELP, withExample } from "./program";
+import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
 export function registerStacks(program: Command): void {
   const command = program
@@ -24,7 +22,9 @@ export function registerStacks(program: Command): void {
     )
     .option("--json", "print a JSON array of {stack, role, environment, account, region}")
     .action((options) => {
-      const { config } = loadConfig(options.config ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG);
+      const { loadConfig } = require("../config/load") as typeof import("../config/load");
+      const { SHARED_STACK_NAME } = require("../stacks") as typeof import("../stacks");
+      const { config } = loadConfig(configPathOf(options.config));
       const shared = { stack: SHARED_STACK_NAME, role: "shared", environment: null, account: config.shared.account_id, region: config.shared.region };
       const workloads = config.workloads
         .filter((w) => !options.environment || w.environment === options.environment)

@@ -14,10 +14,9 @@ import { checkTemplateVariables } from "./user-data-template";
 import { readTextFile } from "./read-text";
 import { parseYaml } from "./yaml-source";
 
-// Relative to a folder one level below the project: config/ as source, dist/ when bundled.
-/** Where the project keeps its component documents. */
-export const COMPONENTS_DIR = resolve(__dirname, "..", "image-components");
-export const EXAMPLE_CONFIG = resolve(__dirname, "..", "config", "example.yaml");
+import { COMPONENTS_DIR, EXAMPLE_CONFIG } from "./paths";
+
+export { COMPONENTS_DIR, EXAMPLE_CONFIG };
 
 export interface ComponentSource {
   readonly file: string;

@@ -32,6 +32,21 @@ describe("golden-ami", () => {
     expect(result.stdout).toBe("");
   });
 
+  it("starting the program loads no AWS SDK, cdktf, zod or YAML: commands load them when they run", async () => {
+    // Every CI step and `golden-ami plan` starts the program; these modules alone took ~0.4 s to load.
+    const script = [
+      'require("tsx/cjs/api").register();',
+      'require("./cli/golden-ami.ts").goldenAmiProgram();',
+      "console.log(JSON.stringify(Object.keys(require.cache)));",
+    ].join("");
+    const result = await run(process.execPath, ["-e", script], { cwd: ROOT });
+    expect(result.stderr).toBe("");
+    const loaded = (JSON.parse(result.stdout) as string[]).map((file) => file.slice(ROOT.length));
+    expect(loaded).toContain("/cli/fleet.ts");
+    const heavy = loaded.filter((file) => /\/node_modules\/(@aws-sdk|@smithy|cdktf|@cdktf|constructs|zod|yaml)\//.test(file));
+    expect(heavy).toEqual([]);
+  });
+
   it("a bad value is one line naming the option and the value, exit 2", async () => {
     const result = await goldenAmi("report", "--limit-bytes", "lots");
     expect(result.code).toBe(2);

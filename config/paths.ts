@@ -1,0 +1,8 @@
+// Where the project keeps its own files. Loads nothing else, so the CLI can name them in --help cheaply.
+// Relative to a folder one level below the project: config/ as source, dist/ when bundled.
+import { resolve } from "node:path";
+
+/** Where the project keeps its component documents. */
+export const COMPONENTS_DIR = resolve(__dirname, "..", "image-components");
+/** The configuration used when neither --config nor AMI_PIPELINE_CONFIG names one. */
+export const EXAMPLE_CONFIG = resolve(__dirname, "..", "config", "example.yaml");
