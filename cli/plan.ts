@@ -9,8 +9,11 @@ import { terraformEnv } from "../lib/terraform-env";
 import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, positiveInteger, refuseUnknownStacks, withExample } from "./program";
 import { progress } from "./progress";
 
-/** One `terraform plan` with the AWS provider peaks near half a gigabyte; leave a quarter of memory free. */
-const PLAN_MEMORY_BYTES = 600 * 1024 * 1024;
+/**
+ * One `terraform plan` with the AWS provider peaks near 500 MiB of private memory at the GC target
+ * terraformEnv() sets (plus the provider binary's pages, shared between plans); leave a quarter free.
+ */
+const PLAN_MEMORY_BYTES = 700 * 1024 * 1024;
 
 export function defaultConcurrency(cores = availableParallelism(), memory = totalmem()): number {
   return Math.max(1, Math.min(cores, Math.floor((memory * 0.75) / PLAN_MEMORY_BYTES)));
