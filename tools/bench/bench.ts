@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     const ec2 = new EC2Client(emulator.clientConfig());
     const dir = mkdtempSync(join(work, "plan-"));
     const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
-    const env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
+    // cdktf and a raw `terraform plan` as users run them: Go's default GC (only golden-ami sets GOGC).
+    const env = { ...terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir })), GOGC: undefined };
     const outdir = join(dir, "out");
     await synthesize({ outdir, env });
     await applySharedAmiKey(outdir, env);
