@@ -3,53 +3,49 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/cl
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../config/load";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
-import { synthesize } from "../../lib/synth";
-import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
+import { PublishedAmi } from "../../tools/emulator/publish-ami";
 import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { runOrThrow } from "../../lib/process";
 import { terraformEnv } from "../../lib/terraform-env";
 import { stackOutputs } from "../../tools/emulator/inspect";
-import { changedAttributes, expectExit, launchTemplateState, realChanges, savedPlan, sleep, scenarioSteps } from "./helpers";
+import {
+  changedAttributes,
+  expectExit,
+  launchTemplateState,
+  realChanges,
+  savedPlan,
+  REGION,
+  Scenario,
+  scenarioSteps,
+  SHARED_ACCOUNT,
+  sleep,
+  startScenario,
+} from "./helpers";
 
 // The project's promise, end to end: the real cdktf CLI, Terraform binary and AWS provider against
 // a local AWS emulator (moto). Each step builds on the one before.
 jest.setTimeout(300_000);
 
-const SHARED_ACCOUNT = "111122223333";
-const REGION = "ap-northeast-1";
 const STACK = "web-staging";
 
 let emulator: Emulator;
 let ec2: EC2Client;
-let dir: string;
 let outdir: string;
 let env: NodeJS.ProcessEnv;
-let configPath: string;
+let scenario: Scenario;
 const published: Record<string, PublishedAmi> = {};
 
-/** Publishes build `n` of the example image, at least one second after the previous one (EC2 dates have second resolution). */
-async function publish(buildVersion: number, nameOverride?: string): Promise<PublishedAmi> {
-  await sleep(1100);
-  const { config } = loadConfig(configPath);
-  return publishAmi(ec2, config, config.images[0], { buildVersion, nameOverride, commit: "e2e" });
-}
+/** Publishes build `n` of the example image (or an AMI of another name, to test the lookup's filter). */
+const publish = (buildVersion: number, nameOverride?: string) => scenario.publish(buildVersion, { nameOverride, commit: "e2e" });
 
 const plan = (stack = STACK, options = { env, outdir }) => cdktfStackCommand("plan", stack, options.outdir, { env: options.env });
 const deploy = (stack = STACK, options = { env, outdir }) => cdktfStackCommand("deploy", stack, options.outdir, { env: options.env });
 
 beforeAll(async () => {
-  emulator = await Emulator.start({ accountId: SHARED_ACCOUNT, region: REGION });
-  ec2 = new EC2Client(emulator.clientConfig());
-  dir = mkdtempSync(join(tmpdir(), "e2e-"));
-  outdir = join(dir, "cdktf.out");
-  configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
-  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-  await synthesize({ outdir, env });
-  await applySharedAmiKey(outdir, env);
+  scenario = await startScenario({ prefix: "e2e" });
+  ({ emulator, ec2, outdir, env } = scenario);
 });
 
 const step = scenarioSteps(() => emulator);

@@ -1,16 +1,9 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateLaunchTemplateCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../config/load";
 import { run, runOrThrow } from "../../lib/process";
-import { synthesize } from "../../lib/synth";
-import { terraformEnv } from "../../lib/terraform-env";
 import { Emulator } from "../../tools/emulator/emulator";
-import { publishAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+import { startScenario } from "./helpers";
 
 // An apply killed after AWS created a resource but before Terraform recorded it leaves the resource
 // in AWS and not in state. The rerun must fail loudly, not create a second one, and
@@ -22,7 +15,6 @@ const STACK = "web-staging";
 let emulator: Emulator;
 let env: NodeJS.ProcessEnv;
 let outdir: string;
-let dir: string;
 let ec2: EC2Client;
 
 const stackDir = () => join(outdir, "stacks", STACK);
@@ -30,16 +22,9 @@ const terraform = (...args: string[]) => run("terraform", [...args, "-no-color"]
 const orphans = () => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "orphans", STACK, "--json", "--outdir", outdir], { cwd: ROOT, env });
 
 beforeAll(async () => {
-  emulator = await Emulator.start({ accountId: "111122223333", region: "ap-northeast-1" });
-  ec2 = new EC2Client(emulator.clientConfig());
-  dir = mkdtempSync(join(tmpdir(), "interrupted-"));
-  const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
-  outdir = join(dir, "out");
-  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-  await synthesize({ outdir, env });
-  await applySharedAmiKey(outdir, env);
-  const { config } = loadConfig(configPath);
-  await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+  const scenario = await startScenario({ prefix: "interrupted" });
+  ({ emulator, ec2, outdir, env } = scenario);
+  await scenario.publish(1);
   await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir(), env });
   await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir(), env });
 });

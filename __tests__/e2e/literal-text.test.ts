@@ -1,18 +1,11 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig } from "../../config/load";
 import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
 import { planStack } from "../../lib/plan-stacks";
 import { runOrThrow } from "../../lib/process";
-import { synthesize } from "../../lib/synth";
-import { terraformEnv } from "../../lib/terraform-env";
 import { Emulator } from "../../tools/emulator/emulator";
-import { publishAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
-import { PlanJson } from "./helpers";
+import { writeScenarioConfig } from "../../tools/emulator/scenario";
+import { PlanJson, startScenario } from "./helpers";
 
 // Configuration text and component documents are data: the real Terraform plans them as written,
 // never evaluating "${…}" or "%{…}" in them (which would read files on the CI runner into the plan).
@@ -35,30 +28,28 @@ const planned = (json: PlanJson, type: string) =>
   (json.resource_changes ?? []).filter((c) => c.type === type).map((c) => c.change.after as Record<string, unknown>);
 
 beforeAll(async () => {
-  emulator = await Emulator.start({ accountId: "111122223333", region: "ap-northeast-1" });
-  const ec2 = new EC2Client(emulator.clientConfig());
-  const dir = mkdtempSync(join(tmpdir(), "literal-"));
-  const configPath = writeScenarioConfig({
-    dir,
-    network: await createNetwork(ec2),
-    instanceRefresh: false,
-    edit: (document) => {
-      document.setIn(["tags", "Hostile"], HOSTILE);
-      document.setIn(["images", 0, "description"], HOSTILE);
-      document.setIn(["images", 0, "version"], "9.9.9");
-      document.setIn(["images", 0, "distribution", "ami_tags", "Note"], HOSTILE);
-      document.setIn(["workloads", 0, "user_data", "variables", "log_level"], HOSTILE);
+  const scenario = await startScenario({
+    prefix: "literal",
+    configure: (dir, network) =>
+      writeScenarioConfig({
+        dir,
+        network,
+        instanceRefresh: false,
+        edit: (document) => {
+          document.setIn(["tags", "Hostile"], HOSTILE);
+          document.setIn(["images", 0, "description"], HOSTILE);
+          document.setIn(["images", 0, "version"], "9.9.9");
+          document.setIn(["images", 0, "distribution", "ami_tags", "Note"], HOSTILE);
+          document.setIn(["workloads", 0, "user_data", "variables", "log_level"], HOSTILE);
+        },
+      }),
+    // The description is part of the recipe: record the new version as a user would.
+    beforeSynth: async (configPath) => {
+      await runOrThrow(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "lock", "--config", configPath], { cwd: ROOT });
     },
   });
-  // The description is part of the recipe: record the new version as a user would.
-  await runOrThrow(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "lock", "--config", configPath], { cwd: ROOT });
-  outdir = join(dir, "out");
-  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-  const synth = await synthesize({ outdir, env });
-  if (synth.code !== 0) throw new Error(synth.stderr);
-  await applySharedAmiKey(outdir, env);
-  const { config } = loadConfig(configPath);
-  await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+  ({ emulator, outdir, env } = scenario);
+  await scenario.publish(1);
 });
 
 afterAll(async () => {

@@ -1,16 +1,8 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig } from "../../config/load";
 import { run, runOrThrow } from "../../lib/process";
-import { terraformEnv } from "../../lib/terraform-env";
-import { Emulator } from "../../tools/emulator/emulator";
 import { stackOutputs } from "../../tools/emulator/inspect";
-import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
-import { synthesize } from "../../lib/synth";
+import { Scenario, startScenario } from "./helpers";
 
 // The deploy path, rehearsed: plan → saved plan → apply of exactly that plan; a stale plan refused.
 // Then the pull-request path: only the stacks a change touches are planned.
@@ -18,31 +10,22 @@ jest.setTimeout(600_000);
 
 const ROOT = join(__dirname, "..", "..");
 const STACK = "web-staging";
-let emulator: Emulator;
+let scenario: Scenario;
 let env: NodeJS.ProcessEnv;
 let outdir: string;
-let ec2: EC2Client;
-let publish: (build: number) => Promise<PublishedAmi>;
+const publish = (build: number) => scenario.publish(build);
 
 const goldenAmi = (...args: string[]) => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env });
 const stackFile = (file: string) => join(outdir, "stacks", STACK, file);
 
 beforeAll(async () => {
-  emulator = await Emulator.start({ accountId: "111122223333", region: "ap-northeast-1" });
-  ec2 = new EC2Client(emulator.clientConfig());
-  const dir = mkdtempSync(join(tmpdir(), "reviewed-"));
-  const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
-  outdir = join(dir, "out");
-  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-  await synthesize({ outdir, env });
-  await applySharedAmiKey(outdir, env);
-  const { config } = loadConfig(configPath);
-  publish = (build) => publishAmi(ec2, config, config.images[0], { buildVersion: build });
+  scenario = await startScenario({ prefix: "reviewed" });
+  ({ outdir, env } = scenario);
   await publish(1);
 });
 
 afterAll(async () => {
-  await emulator?.stop();
+  await scenario?.emulator.stop();
 });
 
 describe("apply the reviewed plan", () => {

@@ -1,18 +1,10 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Document } from "yaml";
-import { loadConfig } from "../../config/load";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
-import { synthesize } from "../../lib/synth";
 import { stackOutputs } from "../../tools/emulator/inspect";
-import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { terraformEnv } from "../../lib/terraform-env";
-import { changedAttributes, expectExit, realChanges, savedPlan, sleep, scenarioSteps } from "./helpers";
+import { PublishedAmi } from "../../tools/emulator/publish-ami";
+import { EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { changedAttributes, expectExit, realChanges, REGION, savedPlan, Scenario, scenarioSteps, startScenario } from "./helpers";
 
 // Staged promotion and blue/green on the emulator, with the real cdktf CLI, Terraform and provider.
 // The emulator has no instance refresh API (StartInstanceRefresh): a refresh starts when apply
@@ -20,11 +12,8 @@ import { changedAttributes, expectExit, realChanges, savedPlan, sleep, scenarioS
 // the refresh on; the plan shows the refresh settings and the version change it would roll out.
 jest.setTimeout(300_000);
 
-const SHARED_ACCOUNT = "111122223333";
-const REGION = "ap-northeast-1";
-
+let scenario: Scenario;
 let emulator: Emulator;
-let ec2: EC2Client;
 let network: EmulatedNetwork;
 let dir: string;
 let outdir: string;
@@ -59,26 +48,22 @@ function configure(blueGreen: Record<string, unknown>): void {
   });
 }
 
-async function publish(buildVersion: number): Promise<PublishedAmi> {
-  await sleep(1100);
-  const { config } = loadConfig(configPath);
-  return publishAmi(ec2, config, config.images[0], { buildVersion });
-}
+const publish = (buildVersion: number) => scenario.publish(buildVersion);
 
 const plan = (stack: string) => cdktfStackCommand("plan", stack, outdir, { env });
 const deploy = (stack: string) => cdktfStackCommand("deploy", stack, outdir, { env });
 const imageOf = async (stack: string) => (await stackOutputs(outdir, stack, env)).ami_id;
 
 beforeAll(async () => {
-  emulator = await Emulator.start({ accountId: SHARED_ACCOUNT, region: REGION });
-  ec2 = new EC2Client(emulator.clientConfig());
-  network = await createNetwork(ec2);
-  dir = mkdtempSync(join(tmpdir(), "e2e-rollout-"));
-  outdir = join(dir, "cdktf.out");
-  configure({});
-  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-  await synthesize({ outdir, env });
-  await applySharedAmiKey(outdir, env);
+  scenario = await startScenario({
+    prefix: "e2e-rollout",
+    configure: (scenarioDir, scenarioNetwork) => {
+      [dir, network] = [scenarioDir, scenarioNetwork];
+      configure({});
+      return configPath;
+    },
+  });
+  ({ emulator, outdir, env } = scenario);
 });
 
 describe("staged promotion: production runs only what staging has run", () => {

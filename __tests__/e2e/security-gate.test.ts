@@ -1,18 +1,12 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig } from "../../config/load";
 import { Emulator } from "../../tools/emulator/emulator";
-import { publishAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { planStack } from "../../lib/plan-stacks";
 import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
 import { runOrThrow } from "../../lib/process";
 import { checkovPlan, readSkips } from "../../tools/security/checkov";
-import { synthesize } from "../../lib/synth";
-import { terraformEnv } from "../../lib/terraform-env";
+import { startScenario } from "./helpers";
 
 // checkov (pinned, tools/security/requirements.txt) on the plan of every stack of the example,
 // planned by the real Terraform and provider against the emulator.
@@ -29,17 +23,10 @@ async function plan(stack: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  emulator = await Emulator.start({ accountId: "111122223333", region: "ap-northeast-1" });
-  const ec2 = new EC2Client(emulator.clientConfig());
-  const dir = mkdtempSync(join(tmpdir(), "security-"));
   // As shipped (instance refresh on): creating a group starts no refresh, so the emulator can apply it.
-  const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2) });
-  outdir = join(dir, "out");
-  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-  await synthesize({ outdir, env });
-  await applySharedAmiKey(outdir, env);
-  const { config } = loadConfig(configPath);
-  await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+  const scenario = await startScenario({ prefix: "security", configure: (dir, network) => writeScenarioConfig({ dir, network }) });
+  ({ emulator, outdir, env } = scenario);
+  await scenario.publish(1);
   // Production follows what staging runs, so staging must run something first.
   const staging = join(outdir, "stacks", "web-staging");
   await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: staging, env });

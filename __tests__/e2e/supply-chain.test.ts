@@ -1,17 +1,11 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { loadConfig } from "../../config/load";
 import { run, RunResult } from "../../lib/process";
-import { synthesize } from "../../lib/synth";
-import { terraformEnv } from "../../lib/terraform-env";
 import { Emulator } from "../../tools/emulator/emulator";
 import { stackOutputs } from "../../tools/emulator/inspect";
-import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+import { PublishedAmi } from "../../tools/emulator/publish-ami";
+import { startScenario } from "./helpers";
 
 // Promotion channels and revocation, end to end on the emulator: promote → plan → apply, and
 // revoke → plan. The emulator answers as one account, so production "in another account" is the
@@ -37,17 +31,10 @@ async function planAndApply(stack: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  emulator = await Emulator.start({ accountId: "111122223333", region: "ap-northeast-1" });
-  const ec2 = new EC2Client(emulator.clientConfig());
-  const dir = mkdtempSync(join(tmpdir(), "supply-"));
-  configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
-  outdir = join(dir, "out");
-  env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-  await synthesize({ outdir, env });
-  await applySharedAmiKey(outdir, env);
-  const { config } = loadConfig(configPath);
+  const scenario = await startScenario({ prefix: "supply" });
+  ({ emulator, outdir, env, configPath } = scenario);
   publish = async (build) => {
-    const ami = await publishAmi(ec2, config, config.images[0], { buildVersion: build });
+    const ami = await scenario.publish(build);
     amis[build] = ami;
     return ami;
   };
