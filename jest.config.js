@@ -6,6 +6,9 @@ const setupFilesAfterEnv = ["<rootDir>/__tests__/setup-jest.ts"];
 module.exports = {
   testEnvironment: "node",
   transform,
+  // One private temporary directory per run, removed at the end (GOLDEN_AMI_KEEP_TMP=1 keeps it).
+  globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",
+  globalTeardown: "<rootDir>/__tests__/tmpdir-teardown.js",
   projects: [
     { displayName: "unit", testEnvironment: "node", transform, setupFilesAfterEnv, testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts"] },
     { displayName: "validate", testEnvironment: "node", transform, setupFilesAfterEnv, testMatch: ["<rootDir>/__tests__/validate/**/*.test.ts"] },
