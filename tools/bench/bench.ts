@@ -1,6 +1,6 @@
 // npm run bench: the performance budget, measured in one run and written to bench/RESULTS.md.
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import type { Document } from "yaml";
@@ -193,6 +193,8 @@ async function main(): Promise<void> {
     add({ what: "golden-ami fleet, 1,000 workloads (local state, one image listing)", ...fleet, target: "< 10 s", met: fleet.seconds < 10 });
   });
 
+  // The scenarios' stack directories, states and configurations (~50 MB): kept only when a step failed.
+  rmSync(work, { recursive: true, force: true });
   const unit = await measure(join(PROJECT_ROOT, "node_modules", ".bin", "jest"), ["--selectProjects", "unit", "--silent"], { runs: 1 });
   add({ what: "unit-test suite (jest --selectProjects unit)", ...unit });
 
