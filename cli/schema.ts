@@ -1,10 +1,8 @@
 // golden-ami schema: the configuration's JSON Schema, for editors (config/config.schema.json).
 import { Command, Option } from "@commander-js/extra-typings";
 import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { SCHEMA_FILE } from "../config/paths";
 import { CommandFailed, withExample } from "./program";
-
-export const SCHEMA_FILE = resolve(__dirname, "..", "config", "config.schema.json");
 
 export function registerSchema(program: Command): void {
   const command = program

@@ -6,3 +6,5 @@ import { resolve } from "node:path";
 export const COMPONENTS_DIR = resolve(__dirname, "..", "image-components");
 /** The configuration used when neither --config nor AMI_PIPELINE_CONFIG names one. */
 export const EXAMPLE_CONFIG = resolve(__dirname, "..", "config", "example.yaml");
+/** The configuration's JSON Schema, for editors (`golden-ami schema` writes and checks it). */
+export const SCHEMA_FILE = resolve(__dirname, "..", "config", "config.schema.json");
