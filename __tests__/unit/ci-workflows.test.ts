@@ -56,6 +56,7 @@ describe("GitHub Actions workflows", () => {
     needs?: string | string[];
     uses?: string;
     with?: Record<string, string>;
+    strategy?: { matrix?: Record<string, unknown> };
   };
   const jobsOf = (file: string) => Object.entries(workflow(file).jobs as Record<string, Job>);
   const allJobs = () => files.flatMap((file) => jobsOf(file).map(([name, job]) => ({ file, name, job })));
@@ -148,9 +149,15 @@ describe("GitHub Actions workflows", () => {
     expect(plan + pr.plan.steps!.map((s) => s.run ?? "").join("")).toContain("npm run -s security:gate");
   });
 
-  it("runners use Node 24 LTS", () => {
+  it("runners use Node 24 LTS by default; checks and the end-to-end suite run on 22 and 24", () => {
     const setup = parse(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8")).runs.steps as Step[];
-    expect(setup.find((s) => s.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"]).toBe(24);
+    expect(setup.find((s) => s.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"]).toBe("${{ inputs.node-version }}");
+    const action = parse(readFileSync(join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8"));
+    expect(action.inputs["node-version"].default).toBe("24");
+    const checks = Object.fromEntries(jobsOf("pull-request.yml")).checks;
+    expect(checks.strategy?.matrix?.node).toEqual(["22", "24"]);
+    const runs = checks.steps!.map((s) => s.run ?? "");
+    expect(runs).toEqual(expect.arrayContaining(["npx jest", "npm run test:e2e"]));
   });
 
   it("nightly: a failed check fails the job and says so in the issue; only a clean run closes it", () => {
@@ -215,7 +222,12 @@ describe("GitLab CI", () => {
     expect(gitlab[".plan-stage"].artifacts.exclude).toContain("cdktf.out/stacks/*/plan.json");
   });
 
-  it("pins its image to a Node 24 release", () => {
+  it("pins its image to a Node 24 release; tests, end to end included, run on pinned 22 and 24 releases", () => {
     expect(gitlab.default.image).toMatch(/^node:24\.\d+\.\d+-bookworm$/);
+    expect(gitlab.test.image).toBe("node:$NODE_IMAGE");
+    const images = gitlab.test.parallel.matrix[0].NODE_IMAGE as string[];
+    expect(images.map((tag) => tag.split(".")[0])).toEqual(["22", "24"]);
+    for (const tag of images) expect(tag).toMatch(/^\d+\.\d+\.\d+-bookworm$/);
+    expect(gitlab.test.script.join("\n")).toContain("npm run test:e2e");
   });
 });
