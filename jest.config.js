@@ -7,6 +7,7 @@ module.exports = {
   testEnvironment: "node",
   transform,
   // One private temporary directory per run, removed at the end (GOLDEN_AMI_KEEP_TMP=1 keeps it).
+  modulePathIgnorePatterns: ["<rootDir>/.cache/"],
   globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",
   globalTeardown: "<rootDir>/__tests__/tmpdir-teardown.js",
   projects: [

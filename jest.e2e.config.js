@@ -6,4 +6,5 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup-jest.ts"],
   // One emulator, steps that build on each other: never in parallel.
   maxWorkers: 1,
+  modulePathIgnorePatterns: ["<rootDir>/.cache/"],
 };

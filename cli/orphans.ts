@@ -18,6 +18,7 @@ export function registerOrphans(program: Command): void {
     .action(async (stacks, options, cmd) => {
       const { loadConfig } = require("../config/load") as typeof import("../config/load");
       const { orphansOf, stateIds, taggedResources } = require("../lib/orphans") as typeof import("../lib/orphans");
+      const { AwsAccess, stackTarget } = require("../lib/aws-access") as typeof import("../lib/aws-access");
       const configPath = configPathOf(options.config);
       const { config } = loadConfig(configPath);
       refuseUnknownStacks(
@@ -30,12 +31,14 @@ export function registerOrphans(program: Command): void {
       if (synth.code !== 0) throw new CommandFailed(`synth failed:\n${(synth.stderr || synth.stdout).trim()}`);
       const env = terraformEnv();
       const dirs = new Map(stackDirectories(options.outdir).map((s) => [s.stack, s.dir]));
+      const access = new AwsAccess("orphans");
       const found = [];
       for (const workload of config.workloads.filter((w) => stacks.length === 0 || stacks.includes(w.name))) {
         const dir = dirs.get(workload.name) ?? join(options.outdir, "stacks", workload.name);
         await ensureInitialized(dir, env);
         const known = await stateIds(dir, env);
-        const tagged = await taggedResources({ stack: workload.name, region: workload.region, roleArn: workload.role_arn });
+        // Read-only, in the workload's own account: the plan role, as its plans use it.
+        const tagged = await taggedResources(access, stackTarget(config, workload.name, "plan"));
         found.push(...orphansOf(tagged, known).map((o) => ({ stack: workload.name, ...o })));
       }
       if (options.json) console.log(JSON.stringify(found));

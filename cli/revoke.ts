@@ -19,16 +19,17 @@ export function registerRevoke(program: Command): void {
       if (!options.reason) cmd.error("revoke: missing --reason", { exitCode: 2 });
       const reason = options.reason!;
       if (reason.trim().length < 10) throw new CommandFailed(`--reason: got "${reason}", expected at least 10 characters saying why`);
-      const { DescribeImagesCommand, EC2Client, EnableImageDeprecationCommand } = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
+      const { DescribeImagesCommand, EnableImageDeprecationCommand } = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
       const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { partitionOf, roleFor } = require("../config/roles") as typeof import("../config/roles");
       const { revocationsPath, writeRevocations } = require("../config/supply-chain") as typeof import("../config/supply-chain");
       const { amiNameRegex } = require("../constructs/ami-conventions") as typeof import("../constructs/ami-conventions");
-      const { credentialsFor } = require("../lib/fleet") as typeof import("../lib/fleet");
+      const { SHARED_STACK_NAME } = require("../config/conventions") as typeof import("../config/conventions");
+      const { AwsAccess, stackTarget } = require("../lib/aws-access") as typeof import("../lib/aws-access");
       const loaded = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const { config } = loaded;
-      const role = roleFor("deploy", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles);
-      const ec2 = () => new EC2Client({ region: config.shared.region, credentials: credentialsFor(role, "golden-ami-revoke") });
+      // Deprecation changes the shared account: its deploy role, which may also describe the AMI.
+      const access = new AwsAccess("revoke");
+      const ec2 = () => access.ec2(stackTarget(config, SHARED_STACK_NAME, "deploy"));
       let image = options.image;
       if (!image) {
         const { Images = [] } = await ec2().send(new DescribeImagesCommand({ ImageIds: [amiId], Owners: [config.shared.account_id], IncludeDeprecated: true }));

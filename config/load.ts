@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { checkComponentDocument, ComponentDocument } from "./component-document";
+import { SHARED_STACK_NAME } from "./conventions";
 import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
 import { encryptionAndLifecycleProblems } from "./encryption-rules";
 import { rolloutProblems } from "./rollout-rules";
@@ -152,7 +153,9 @@ function uniqueNames(config: Config): Problem[] {
     ...repeatedNames(config.images, "images", "expected a unique image name (it is used twice)"),
     ...repeatedNames(config.workloads, "workloads", "expected a unique workload name (it names a stack; it is used twice)"),
     ...config.workloads.flatMap((w, i) =>
-      w.name === "shared" ? [{ path: `workloads[${i}].name`, message: 'got "shared", which is the shared stack\'s name; expected another name' }] : [],
+      w.name === SHARED_STACK_NAME
+        ? [{ path: `workloads[${i}].name`, message: `got "${SHARED_STACK_NAME}", which is the shared stack's name; expected another name` }]
+        : [],
     ),
   ];
 }

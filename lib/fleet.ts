@@ -1,13 +1,13 @@
 // Which workload runs which AMI, and how far behind the newest build of its image it is: from state
 // outputs (S3 or local files) and one image listing per image and region. No Terraform.
-import { DescribeImagesCommand, EC2Client, Image } from "@aws-sdk/client-ec2";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { Image, paginateDescribeImages } from "@aws-sdk/client-ec2";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { partitionOf, roleFor } from "../config/roles";
+import { SHARED_STACK_NAME } from "../config/conventions";
 import type { Config, WorkloadConfig } from "../config/schema";
 import { amiNameFilter, amiNameRegex } from "../constructs/ami-conventions";
+import { allPages, AwsAccess, stackTarget, stateTarget } from "./aws-access";
 
 export interface FleetRow {
   readonly workload: string;
@@ -35,8 +35,8 @@ export interface FleetOptions {
   readonly stateDir?: string;
   /** Reads one stack's state (tests, other backends). @default - S3 when configured, else local files */
   readonly readState?: (stack: string) => Promise<string | undefined>;
-  /** Settings for every AWS client (the emulator's endpoint in tests). */
-  readonly clientConfig?: Record<string, unknown>;
+  /** Where AWS clients come from. @default - the environment's credentials and the configured roles */
+  readonly access?: AwsAccess;
   /** State reads at once (S3). @default 32 */
   readonly concurrency?: number;
   readonly now?: Date;
@@ -51,12 +51,13 @@ export async function fleetStatus(
   revocations: ReadonlyArray<{ ami_id: string; reason: string }> = [],
 ): Promise<FleetRow[]> {
   const revoked = new Map(revocations.map((r) => [r.ami_id, r.reason]));
-  const readState = options.readState ?? stateReader(config, options);
+  const access = options.access ?? new AwsAccess("fleet");
+  const readState = options.readState ?? stateReader(config, { ...options, access });
   const outputs = await mapConcurrent(config.workloads, options.concurrency ?? 32, async (w) => runningAmi(await readState(w.name)));
   const listings = new Map<string, Promise<Image[]>>();
   const images = (workload: WorkloadConfig) => {
     const key = `${workload.image}@${workload.region}`;
-    if (!listings.has(key)) listings.set(key, listImages(config, workload.image, workload.region, options.clientConfig));
+    if (!listings.has(key)) listings.set(key, listImages(access, config, workload.image, workload.region));
     return listings.get(key)!;
   };
   const now = options.now ?? new Date();
@@ -99,10 +100,6 @@ export function runningAmi(stateText: string | undefined): { id: string; name?: 
   return typeof id === "string" ? { id, name: typeof outputs.ami_name?.value === "string" ? outputs.ami_name.value : undefined } : undefined;
 }
 
-export function credentialsFor(roleArn: string | undefined, session: string) {
-  return roleArn ? fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: session } }) : undefined;
-}
-
 export function stateReader(config: Config, options: FleetOptions): (stack: string) => Promise<string | undefined> {
   if (!config.state) {
     const dir = options.stateDir ?? process.cwd();
@@ -112,7 +109,7 @@ export function stateReader(config: Config, options: FleetOptions): (stack: stri
     };
   }
   const state = config.state;
-  const s3 = new S3Client({ region: state.region, credentials: credentialsFor(state.plan_role_arn, "golden-ami-fleet"), ...options.clientConfig });
+  const s3 = (options.access ?? new AwsAccess("fleet")).s3(stateTarget(state));
   return async (stack) => {
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: `${state.key_prefix}/${stack}.tfstate` }));
@@ -124,26 +121,14 @@ export function stateReader(config: Config, options: FleetOptions): (stack: stri
   };
 }
 
-async function listImages(config: Config, image: string, region: string, clientConfig?: Record<string, unknown>): Promise<Image[]> {
-  const role = roleFor("plan", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles);
-  const ec2 = new EC2Client({ region, credentials: credentialsFor(role, "golden-ami-fleet"), ...clientConfig });
-  const found: Image[] = [];
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await ec2.send(
-      new DescribeImagesCommand({
-        Owners: [config.shared.account_id],
-        Filters: [
-          { Name: "name", Values: [amiNameFilter(image)] },
-          { Name: "state", Values: ["available"] },
-        ],
-        IncludeDeprecated: false,
-        NextToken: token,
-      }),
-    );
-    found.push(...(page.Images ?? []));
-    token = page.NextToken;
-  }
-  return found;
+/** The image's available AMIs in a region, read in the shared account with its plan role. */
+async function listImages(access: AwsAccess, config: Config, image: string, region: string): Promise<Image[]> {
+  const client = access.ec2(stackTarget(config, SHARED_STACK_NAME, "plan", region));
+  const Filters = [
+    { Name: "name", Values: [amiNameFilter(image)] },
+    { Name: "state", Values: ["available"] },
+  ];
+  return allPages(paginateDescribeImages({ client }, { Owners: [config.shared.account_id], Filters, IncludeDeprecated: false }), (page) => page.Images);
 }
 
 async function mapConcurrent<T, R>(items: ReadonlyArray<T>, concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -1,7 +1,7 @@
 // Resources a stack created in AWS that its state does not know: what an interrupted apply leaves.
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
-import { DescribeLaunchTemplatesCommand, DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { paginateDescribeAutoScalingGroups } from "@aws-sdk/client-auto-scaling";
+import { paginateDescribeLaunchTemplates, paginateDescribeSecurityGroups } from "@aws-sdk/client-ec2";
+import { AccessTarget, allPages, AwsAccess } from "./aws-access";
 import { runOrThrow } from "./process";
 
 export interface TaggedResource {
@@ -10,52 +10,27 @@ export interface TaggedResource {
   readonly name?: string;
 }
 
-export interface StackLocation {
-  readonly stack: string;
-  readonly region: string;
-  /** Role to assume in the stack's account. @default - the environment's credentials */
-  readonly roleArn?: string;
-}
-
 /**
  * Every resource of the kinds a workload stack creates under generated names, tagged with its stack
- * name by the provider's default tags (Stack, ManagedBy = cdktf).
+ * name by the provider's default tags (Stack, ManagedBy = cdktf), in the stack's own account.
  */
-export async function taggedResources(location: StackLocation): Promise<TaggedResource[]> {
-  const credentials = location.roleArn
-    ? fromTemporaryCredentials({ params: { RoleArn: location.roleArn, RoleSessionName: `golden-ami-orphans-${location.stack}` } })
-    : undefined;
-  const ec2 = new EC2Client({ region: location.region, credentials });
-  const autoScaling = new AutoScalingClient({ region: location.region, credentials });
-  const filters = [
-    { Name: "tag:Stack", Values: [location.stack] },
+export async function taggedResources(access: AwsAccess, target: AccessTarget): Promise<TaggedResource[]> {
+  const ec2 = { client: access.ec2(target) };
+  const autoScaling = { client: access.autoScaling(target) };
+  const Filters = [
+    { Name: "tag:Stack", Values: [target.stack] },
     { Name: "tag:ManagedBy", Values: ["cdktf"] },
   ];
-  const found: TaggedResource[] = [];
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await ec2.send(new DescribeLaunchTemplatesCommand({ Filters: filters, NextToken: token }));
-    for (const t of page.LaunchTemplates ?? []) found.push({ type: "aws_launch_template", id: t.LaunchTemplateId!, name: t.LaunchTemplateName });
-    token = page.NextToken;
-  }
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters, NextToken: token }));
-    for (const g of page.SecurityGroups ?? []) found.push({ type: "aws_security_group", id: g.GroupId!, name: g.GroupName });
-    token = page.NextToken;
-  }
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const page = await autoScaling.send(
-      new DescribeAutoScalingGroupsCommand({
-        Filters: [
-          { Name: "tag:Stack", Values: [location.stack] },
-          { Name: "tag:ManagedBy", Values: ["cdktf"] },
-        ],
-        NextToken: token,
-      }),
-    );
-    for (const g of page.AutoScalingGroups ?? []) found.push({ type: "aws_autoscaling_group", id: g.AutoScalingGroupName!, name: g.AutoScalingGroupName });
-    token = page.NextToken;
-  }
-  return found;
+  const [templates, groups, scaling] = await Promise.all([
+    allPages(paginateDescribeLaunchTemplates(ec2, { Filters }), (page) => page.LaunchTemplates),
+    allPages(paginateDescribeSecurityGroups(ec2, { Filters }), (page) => page.SecurityGroups),
+    allPages(paginateDescribeAutoScalingGroups(autoScaling, { Filters }), (page) => page.AutoScalingGroups),
+  ]);
+  return [
+    ...templates.map((t) => ({ type: "aws_launch_template" as const, id: t.LaunchTemplateId!, name: t.LaunchTemplateName })),
+    ...groups.map((g) => ({ type: "aws_security_group" as const, id: g.GroupId!, name: g.GroupName })),
+    ...scaling.map((g) => ({ type: "aws_autoscaling_group" as const, id: g.AutoScalingGroupName!, name: g.AutoScalingGroupName })),
+  ];
 }
 
 /** Ids of every resource instance in a stack's state (`terraform state pull`, any backend). */

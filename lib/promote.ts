@@ -1,10 +1,11 @@
 // Promotion: a channel takes the AMI that an environment (or another channel) runs, once it has run
 // it long enough and it is not revoked. The result is a change to the channels file, for review.
-import { DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { partitionOf, roleFor } from "../config/roles";
+import { DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand } from "@aws-sdk/client-ec2";
+import { SHARED_STACK_NAME } from "../config/conventions";
 import type { Config } from "../config/schema";
 import type { ChannelEntry, Channels, Revocation } from "../config/supply-chain";
-import { credentialsFor, runningAmi, stateReader } from "./fleet";
+import { AwsAccess, stackTarget } from "./aws-access";
+import { runningAmi, stateReader } from "./fleet";
 
 export interface PromoteRequest {
   readonly image: string;
@@ -15,7 +16,8 @@ export interface PromoteRequest {
   readonly now: Date;
   readonly commit?: string;
   readonly stateDir?: string;
-  readonly clientConfig?: Record<string, unknown>;
+  /** Where AWS clients come from. @default - the environment's credentials and the configured roles */
+  readonly access?: AwsAccess;
 }
 
 export class PromotionRefused extends Error {}
@@ -52,7 +54,7 @@ export async function promote(
       );
     }
   }
-  const name = await amiName(config, source.amiId, request.clientConfig);
+  const name = await amiName(config, source.amiId, request.access ?? new AwsAccess("promote"));
   const current = channels[request.image]?.[request.to];
   if (current?.ami_id === source.amiId) return { channels, entry: current, unchanged: true };
   const entry: ChannelEntry = {
@@ -75,14 +77,15 @@ async function fromEnvironment(config: Config, request: PromoteRequest): Promise
   if (workloads.length === 0) {
     throw new PromotionRefused(`"${request.from}" is neither a channel of ${request.image} nor an environment with a rolling workload of ${request.image}`);
   }
-  const read = stateReader(config, { stateDir: request.stateDir, clientConfig: request.clientConfig });
+  const access = request.access ?? new AwsAccess("promote");
+  const read = stateReader(config, { stateDir: request.stateDir, access });
   const running = await Promise.all(
     workloads.map(async (w) => {
       const text = await read(w.name);
       const ami = runningAmi(text);
       if (!ami || !text) throw new PromotionRefused(`${w.name} (${request.from}) has no state yet: nothing to promote`);
       const templateId = (JSON.parse(text) as { outputs?: Record<string, { value?: unknown }> }).outputs?.launch_template_id?.value;
-      return { workload: w, ami, since: typeof templateId === "string" ? await runningSince(config, w, templateId, ami.id, request.clientConfig) : undefined };
+      return { workload: w, ami, since: typeof templateId === "string" ? await runningSince(access, config, w, templateId, ami.id) : undefined };
     }),
   );
   const ids = [...new Set(running.map((r) => r.ami.id))];
@@ -97,23 +100,21 @@ async function fromEnvironment(config: Config, request: PromoteRequest): Promise
 
 /** When the workload's launch template first got this AMI: the creation of the oldest version with it. */
 async function runningSince(
+  access: AwsAccess,
   config: Config,
   workload: Config["workloads"][number],
   templateId: string,
   amiId: string,
-  clientConfig?: Record<string, unknown>,
 ): Promise<Date | undefined> {
-  const role = roleFor("plan", workload, workload.account_id, partitionOf(config.organization.arn), config.ci_roles);
-  const ec2 = new EC2Client({ region: workload.region, credentials: credentialsFor(role, "golden-ami-promote"), ...clientConfig });
+  const ec2 = access.ec2(stackTarget(config, workload.name, "plan"));
   const { LaunchTemplateVersions = [] } = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId }));
   const times = LaunchTemplateVersions.filter((v) => v.LaunchTemplateData?.ImageId === amiId && v.CreateTime).map((v) => new Date(v.CreateTime!).getTime());
   return times.length > 0 ? new Date(Math.min(...times)) : undefined;
 }
 
 /** The AMI's name, which also proves it is an available AMI owned by the shared account. */
-export async function amiName(config: Config, amiId: string, clientConfig?: Record<string, unknown>): Promise<string> {
-  const role = roleFor("plan", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles);
-  const ec2 = new EC2Client({ region: config.shared.region, credentials: credentialsFor(role, "golden-ami-promote"), ...clientConfig });
+export async function amiName(config: Config, amiId: string, access: AwsAccess): Promise<string> {
+  const ec2 = access.ec2(stackTarget(config, SHARED_STACK_NAME, "plan"));
   const { Images = [] } = await ec2.send(new DescribeImagesCommand({ ImageIds: [amiId], Owners: [config.shared.account_id], IncludeDeprecated: true }));
   const image = Images[0];
   if (!image?.Name) throw new PromotionRefused(`${amiId} is not an AMI owned by the shared account ${config.shared.account_id}`);

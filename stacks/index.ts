@@ -3,12 +3,13 @@ import { PolicyAspect } from "../constructs/policy/policy-aspect";
 import { terraformLiteral, terraformLiterals } from "../constructs/terraform-literal";
 import type { LoadedConfig } from "../config/load";
 import type { RolePurpose } from "../config/roles";
+import { SHARED_STACK_NAME } from "../config/conventions";
 import { checkNameClaims } from "./name-claims";
 import { SharedImageStack } from "./shared-image-stack";
 import { StateLocation } from "./stack-foundation";
 import { WorkloadStack } from "./workload-stack";
 
-export const SHARED_STACK_NAME = "shared";
+export { SHARED_STACK_NAME };
 
 export interface BuildOptions {
   /** Commit recorded on the AMIs. @default - none */

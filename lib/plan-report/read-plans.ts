@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SHARED_STACK_NAME } from "../../config/conventions";
 import { TerraformPlan } from "./plan-json";
 import { StackSummary, summarizePlan } from "./summarize";
 
@@ -15,7 +16,7 @@ export interface Manifest {
 
 /** Stacks in one stable order everywhere (reports, shards): the shared stack first, then by name. */
 export function byStackOrder<T>(items: ReadonlyArray<T>, name: (item: T) => string): T[] {
-  const rank = (n: string) => (n === "shared" ? `0${n}` : `1${n}`);
+  const rank = (n: string) => (n === SHARED_STACK_NAME ? `0${n}` : `1${n}`);
   return [...items].sort((a, b) => rank(name(a)).localeCompare(rank(name(b))));
 }
 

@@ -1,0 +1,102 @@
+// Which account and role each golden-ami command that calls AWS uses, pinned per command: real CLI
+// processes against a local endpoint that attributes every call to the role whose credentials signed
+// it. With the ci_roles convention, reads use the plan role of the account they read, and only
+// `revoke --deprecate` (a change to the shared account) uses a deploy role.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { EXAMPLE_CONFIG } from "../../config/load";
+import { recipeLockPath } from "../../config/recipe-lock";
+import { run } from "../../lib/process";
+import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
+
+const ROOT = join(__dirname, "..", "..");
+const SHARED = "111122223333";
+const WORKLOAD = "444455556666";
+const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+let aws: RecordingAws;
+let dir: string;
+let configPath: string;
+
+beforeAll(async () => {
+  aws = await startRecordingAws();
+  dir = mkdtempSync(join(tmpdir(), "command-roles-"));
+  const document = parseDocument(readFileSync(EXAMPLE_CONFIG, "utf8"));
+  document.set("ci_roles", document.createNode({}));
+  for (const [i] of (document.get("workloads") as { items: unknown[] }).items.entries()) {
+    const template = document.getIn(["workloads", i, "user_data", "template"]) as string | undefined;
+    if (template) {
+      mkdirSync(join(dir, template, ".."), { recursive: true });
+      copyFileSync(join(EXAMPLE_CONFIG, "..", template), join(dir, template));
+    }
+  }
+  configPath = join(dir, "config.yaml");
+  writeFileSync(configPath, document.toString());
+  copyFileSync(recipeLockPath(EXAMPLE_CONFIG), recipeLockPath(configPath));
+  // A state for web-staging: it runs an AMI on a launch template (what fleet and promote read).
+  const outputs = {
+    ami_id: { value: "ami-0123456789abcdef0" },
+    ami_name: { value: "sample_v1_2026-01-01T00-00-00.000Z" },
+    launch_template_id: { value: "lt-0123456789abcdef0" },
+  };
+  writeFileSync(join(dir, "terraform.web-staging.tfstate"), JSON.stringify({ version: 4, outputs }));
+});
+
+afterAll(() => aws?.stop());
+
+async function goldenAmi(...args: string[]) {
+  aws.calls.length = 0;
+  const result = await run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args, "--config", configPath], { cwd: ROOT, env: aws.env() });
+  return { ...result, calls: [...aws.calls] };
+}
+
+/** "<service>:<action> as <identity>" for every call but AssumeRole, deduplicated. */
+const signedCalls = (calls: ReadonlyArray<{ service: string; action: string; identity: string }>) => [
+  ...new Set(calls.filter((c) => c.action !== "AssumeRole").map((c) => `${c.service}:${c.action} as ${c.identity}`)),
+];
+
+describe("the role each command assumes (ci_roles convention)", () => {
+  it("fleet lists images in the shared account with its plan role, and nothing else", async () => {
+    const result = await goldenAmi("fleet", "--json", "--state-dir", dir);
+    expect(result.code).toBe(0);
+    expect(signedCalls(result.calls)).toEqual([`ec2:DescribeImages as ${role(SHARED, "golden-ami-plan")}`]);
+    expect(result.calls.filter((c) => c.action === "AssumeRole").map((c) => c.sessionName)).toEqual(["golden-ami-fleet"]);
+  });
+
+  it("promote reads the workload's launch template with the workload's plan role, the AMI with the shared plan role", async () => {
+    const result = await goldenAmi("promote", "--image", "sample", "--from", "staging", "--to", "candidate", "--soak-hours", "0", "--state-dir", dir);
+    // The endpoint knows no AMI, so promotion is refused: after both reads.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("is not an AMI owned by the shared account");
+    expect(signedCalls(result.calls)).toEqual([
+      `ec2:DescribeLaunchTemplateVersions as ${role(WORKLOAD, "golden-ami-plan")}`,
+      `ec2:DescribeImages as ${role(SHARED, "golden-ami-plan")}`,
+    ]);
+  });
+
+  it("revoke --deprecate changes the shared account with its deploy role", async () => {
+    const result = await goldenAmi("revoke", "ami-0123456789abcdef0", "--image", "sample", "--reason", "CVE-2026-0001 in openssl", "--deprecate");
+    expect(result.code).toBe(0);
+    expect(signedCalls(result.calls)).toEqual([`ec2:EnableImageDeprecation as ${role(SHARED, "golden-ami-deploy")}`]);
+  });
+
+  it("orphans lists a workload's tagged resources in its own account with its plan role, not its deploy role", async () => {
+    const result = await goldenAmi("orphans", "web-staging", "--outdir", join(dir, "out"));
+    expect(result.stderr).toContain("No orphans");
+    expect(result.code).toBe(0);
+    expect(signedCalls(result.calls).sort()).toEqual(
+      [
+        `autoscaling:DescribeAutoScalingGroups as ${role(WORKLOAD, "golden-ami-plan")}`,
+        `ec2:DescribeLaunchTemplates as ${role(WORKLOAD, "golden-ami-plan")}`,
+        `ec2:DescribeSecurityGroups as ${role(WORKLOAD, "golden-ami-plan")}`,
+      ].sort(),
+    );
+  });
+
+  it("no command signs a call with the environment's own credentials when roles are configured", async () => {
+    const result = await goldenAmi("fleet", "--state-dir", dir);
+    expect(result.calls.filter((c) => c.action !== "AssumeRole" && c.identity === "environment")).toEqual([]);
+  });
+});

@@ -1,0 +1,4 @@
+// Names that configuration, stacks, library and CLI must agree on: one home, imported everywhere.
+
+/** The shared account's stack: Image Builder pipelines and the AMI key. Workloads may not take this name. */
+export const SHARED_STACK_NAME = "shared";

@@ -1,0 +1,95 @@
+// Every AWS call the CLI makes gets its account, region, role and client here: the role per stack and
+// purpose (config/roles.ts, the same rule the stacks' providers follow), one session name per command,
+// and pagination. A command never builds an AWS client or picks a role itself.
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { S3Client } from "@aws-sdk/client-s3";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { partitionOf, roleFor, RolePurpose } from "../config/roles";
+import type { Config } from "../config/schema";
+import { SHARED_STACK_NAME } from "../config/conventions";
+
+/** Where a call goes and as whom. */
+export interface AccessTarget {
+  /** The stack whose account is read or changed ("shared", a workload), or "state" for the state bucket. */
+  readonly stack: string;
+  readonly purpose: RolePurpose;
+  readonly accountId?: string;
+  readonly region: string;
+  /** @default - the environment's own credentials */
+  readonly roleArn?: string;
+}
+
+/** The account, region and role of a stack for a purpose: the same rule as the stack's provider. */
+export function stackTarget(config: Config, stack: string, purpose: RolePurpose, region?: string): AccessTarget {
+  const partition = partitionOf(config.organization.arn);
+  if (stack === SHARED_STACK_NAME) {
+    const { shared } = config;
+    return {
+      stack,
+      purpose,
+      accountId: shared.account_id,
+      region: region ?? shared.region,
+      roleArn: roleFor(purpose, shared, shared.account_id, partition, config.ci_roles),
+    };
+  }
+  const workload = config.workloads.find((w) => w.name === stack);
+  if (!workload) throw new Error(`no stack named "${stack}" in the configuration`);
+  return {
+    stack,
+    purpose,
+    accountId: workload.account_id,
+    region: region ?? workload.region,
+    roleArn: roleFor(purpose, workload, workload.account_id, partition, config.ci_roles),
+  };
+}
+
+/** The S3 state bucket, read with the state reader role (state.plan_role_arn) or the environment's credentials. */
+export function stateTarget(state: NonNullable<Config["state"]>): AccessTarget {
+  return { stack: "state", purpose: "plan", region: state.region, roleArn: state.plan_role_arn };
+}
+
+type AwsClient = EC2Client | AutoScalingClient | S3Client;
+
+/** AWS clients for one command: its session name on every assumed role, one client per target and service. */
+export class AwsAccess {
+  private readonly clients = new Map<string, AwsClient>();
+
+  /** @param command the command's name: its sessions are `golden-ami-<command>` in CloudTrail. */
+  constructor(private readonly command: string) {}
+
+  ec2(target: AccessTarget): EC2Client {
+    return this.client("ec2", target, (config) => new EC2Client(config));
+  }
+
+  autoScaling(target: AccessTarget): AutoScalingClient {
+    return this.client("autoscaling", target, (config) => new AutoScalingClient(config));
+  }
+
+  s3(target: AccessTarget): S3Client {
+    return this.client("s3", target, (config) => new S3Client(config));
+  }
+
+  private client<C extends AwsClient>(service: string, target: AccessTarget, make: (config: Record<string, unknown>) => C): C {
+    const key = `${service} ${target.region} ${target.roleArn ?? ""}`;
+    const known = this.clients.get(key);
+    if (known) return known as C;
+    const credentials = target.roleArn
+      ? fromTemporaryCredentials({
+          params: { RoleArn: target.roleArn, RoleSessionName: `golden-ami-${this.command}`.slice(0, 64) },
+          clientConfig: { region: target.region },
+        })
+      : undefined;
+    // The endpoint comes from the environment (AWS_ENDPOINT_URL), as for Terraform's provider.
+    const client = make({ region: target.region, credentials });
+    this.clients.set(key, client);
+    return client;
+  }
+}
+
+/** Every item of every page of a paginated call (the SDK's `paginateXxx` functions). */
+export async function allPages<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => ReadonlyArray<Item> | undefined): Promise<Item[]> {
+  const found: Item[] = [];
+  for await (const page of pages) found.push(...(items(page) ?? []));
+  return found;
+}
