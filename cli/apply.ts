@@ -2,7 +2,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { stackDirectories } from "../lib/plan-report/read-plans";
+import { PLAN_ERROR, stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { run } from "../lib/process";
 import { terraformEnv } from "../lib/terraform-env";
@@ -21,15 +21,28 @@ export function registerApply(program: Command): void {
         stacks,
         all.map((s) => s.stack),
       );
-      const selected = stacks.length > 0 ? stacks.map((name) => all.find((s) => s.stack === name)!) : all.filter((s) => existsSync(join(s.dir, "plan")));
-      const missing = selected.filter((s) => !existsSync(join(s.dir, "plan")));
-      if (missing.length > 0)
-        throw new CommandFailed(`no saved plan for ${missing.map((s) => s.stack).join(", ")}; run \`golden-ami plan\` first (nothing was applied)`);
+      const { checkSavedPlan, SAVED_PLAN, SavedPlanRefused } = require("../lib/saved-plan") as typeof import("../lib/saved-plan");
+      // No names: every stack that has a saved plan, and every stack whose plan failed (refused below).
+      const selected =
+        stacks.length > 0
+          ? stacks.map((name) => all.find((s) => s.stack === name)!)
+          : all.filter((s) => existsSync(join(s.dir, SAVED_PLAN)) || existsSync(join(s.dir, PLAN_ERROR)));
+      // Every plan is checked before any is applied: nothing is half-applied.
+      const refused = selected.flatMap(({ stack, dir }) => {
+        try {
+          checkSavedPlan(stack, dir);
+          return [];
+        } catch (error) {
+          if (error instanceof SavedPlanRefused) return [error.message];
+          throw error;
+        }
+      });
+      if (refused.length > 0) throw new CommandFailed(`nothing was applied:\n${refused.map((r) => `  ${r}`).join("\n")}`);
       const env = terraformEnv();
       for (const [i, { stack, dir }] of selected.entries()) {
         console.error(`applying the saved plan of ${stack} (${i + 1} of ${selected.length})`);
         await ensureInitialized(dir, env);
-        const applied = await run("terraform", ["apply", "-input=false", "-no-color", "-lock-timeout=300s", "plan"], {
+        const applied = await run("terraform", ["apply", "-input=false", "-no-color", "-lock-timeout=300s", SAVED_PLAN], {
           cwd: dir,
           env,
           onOutput: (chunk) => process.stderr.write(chunk),

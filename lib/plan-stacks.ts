@@ -70,6 +70,8 @@ export async function planStack(dir: string, env: NodeJS.ProcessEnv, options: Om
   const stack = dir.split(/[\\/]/).pop() ?? dir;
   for (const file of [PLAN_ERROR, PLAN_JSON, PLAN_SUMMARY, "plan"]) rmSync(join(dir, file), { force: true });
   const fail = (what: string, output: string) => {
+    // Terraform saves an errored plan too: it must never look like one to apply.
+    rmSync(join(dir, "plan"), { force: true });
     writeFileSync(join(dir, PLAN_ERROR), `terraform ${what} failed:\n${output}`);
     return { ok: false, changes: false };
   };

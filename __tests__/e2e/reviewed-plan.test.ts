@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { run, runOrThrow } from "../../lib/process";
 import { stackOutputs } from "../../tools/emulator/inspect";
+import { PublishedAmi } from "../../tools/emulator/publish-ami";
 import { Scenario, startScenario } from "./helpers";
 
 // The deploy path, rehearsed: plan → saved plan → apply of exactly that plan; a stale plan refused.
@@ -14,6 +15,7 @@ let scenario: Scenario;
 let env: NodeJS.ProcessEnv;
 let outdir: string;
 const publish = (build: number) => scenario.publish(build);
+let v3: PublishedAmi;
 
 const goldenAmi = (...args: string[]) => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env });
 const stackFile = (file: string) => join(outdir, "stacks", STACK, file);
@@ -65,7 +67,20 @@ describe("apply the reviewed plan", () => {
   it("refuses to apply a stack that has no saved plan", async () => {
     const applied = await goldenAmi("apply", "web-production", "--outdir", outdir);
     expect(applied.code).toBe(1);
-    expect(applied.stderr).toContain("no saved plan for web-production");
+    expect(applied.stderr).toContain("nothing was applied:\n  web-production: no saved plan; run `golden-ami plan` first");
+  });
+
+  it("refuses another stack's saved plan copied into a stack's directory, and changes neither stack", async () => {
+    v3 = await publish(3);
+    expect((await goldenAmi("plan", STACK, "web-production", "--outdir", outdir)).code).toBe(0);
+    const before = await stackOutputs(outdir, STACK, env);
+    // Terraform would apply it with the backend recorded inside: web-staging's state, web-staging's template.
+    copyFileSync(stackFile("plan"), join(outdir, "stacks", "web-production", "plan"));
+    const applied = await goldenAmi("apply", "web-production", "--outdir", outdir);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('web-production: the saved plan was made for stack "web-staging", not for web-production');
+    expect(applied.stderr).not.toContain("applying the saved plan");
+    expect(await stackOutputs(outdir, STACK, env)).toEqual(before);
   });
 });
 
@@ -111,7 +126,6 @@ describe("plan only what a change touches", () => {
 
 describe("golden-ami fleet (state outputs and image listings, no Terraform)", () => {
   it("shows which workload runs which build and how far behind the newest it is", async () => {
-    const v3 = await publish(3);
     const fleet = await goldenAmi("fleet", "--json");
     expect(fleet.code).toBe(0);
     const rows = JSON.parse(fleet.stdout) as Record<string, unknown>[];
