@@ -7,6 +7,9 @@ import { DEFAULT_COMMENT_LIMIT, GITLAB_NOTE_LIMIT, renderMarkdown, REPORT_MARKER
 import { ResourceChange, TerraformPlan } from "../../lib/plan-report/plan-json";
 import { parsePlanJson, readStackPlans } from "../../lib/plan-report/read-plans";
 import { countsLine, PlannedStack, StackSummary, summarizePlan } from "../../lib/plan-report/summarize";
+import { run } from "../../lib/process";
+
+const ROOT = join(__dirname, "..", "..");
 
 // Fixtures are real Terraform plans (terraform_data, and AWS against the emulator): npm run
 // fixtures:plans regenerates them, with each plan's own "Plan: …" line in expected-counts.json.
@@ -129,6 +132,40 @@ describe("plan report: failures are failures", () => {
       ["broken", "failed"],
       ["good", "changed"],
     ]);
+  });
+
+  it("a plan-summary.json that is not a valid summary fails that stack only, naming the file and the field", () => {
+    const outdir = outdirWith({ partial: undefined, foreign: undefined, bad: undefined, good: readFileSync(join(FIXTURES, "replace.json"), "utf8") });
+    // What a broken or hostile shard could upload: its stack and status, but no lists.
+    writeFileSync(join(outdir, "stacks", "partial", "plan-summary.json"), JSON.stringify({ stack: "partial", status: "changed" }));
+    writeFileSync(join(outdir, "stacks", "foreign", "plan-summary.json"), JSON.stringify({ stack: "other", status: "not planned" }));
+    writeFileSync(join(outdir, "stacks", "bad", "plan-summary.json"), "{}");
+    const stacks = readStackPlans(outdir);
+    expect(stacks.map((s) => [s.stack, s.status])).toEqual([
+      ["bad", "failed"],
+      ["foreign", "failed"],
+      ["good", "changed"],
+      ["partial", "failed"],
+    ]);
+    const errors = Object.fromEntries(stacks.map((s) => [s.stack, s.status === "failed" ? s.error : ""]));
+    expect(errors.partial).toMatch(/^plan-summary\.json is not a valid plan summary: counts: /);
+    expect(errors.foreign).toBe('plan-summary.json is not a valid plan summary: it is the summary of "other", not of foreign');
+    expect(errors.bad).toMatch(/^plan-summary\.json is not a valid plan summary: status: /);
+    expect(renderMarkdown(stacks)).toContain("> **3 stacks failed to plan:**");
+  });
+
+  it.each([
+    ["missing", undefined, /manifest\.json does not exist: nothing was synthesized into/],
+    ["empty", "", /manifest\.json is empty: synthesize again/],
+    ["truncated", '{"stacks": {"web-stag', /manifest\.json is not JSON, truncated\?/],
+    ["an empty object", "{}", /manifest\.json is not a cdktf manifest: stacks: /],
+  ])("report with a manifest that is %s: one line naming the file, exit 1", async (_, manifest, message) => {
+    const outdir = mkdtempSync(join(tmpdir(), "report-manifest-"));
+    if (manifest !== undefined) writeFileSync(join(outdir, "manifest.json"), manifest);
+    const result = await run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "report", "--outdir", outdir], { cwd: ROOT });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
   });
 
   it("reads a plan captured with a CI wrapper's [command] line around it", () => {

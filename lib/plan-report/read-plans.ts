@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SHARED_STACK_NAME } from "../../config/conventions";
 import { TerraformPlan } from "./plan-json";
@@ -10,10 +10,6 @@ export const PLAN_ERROR = "plan-error.txt";
 /** The report's view of a plan: summarized and redacted, safe to pass between CI jobs (plan.json is not). */
 export const PLAN_SUMMARY = "plan-summary.json";
 
-export interface Manifest {
-  readonly stacks: Readonly<Record<string, { readonly name: string; readonly workingDirectory: string }>>;
-}
-
 /** Stacks in one stable order everywhere (reports, shards): the shared stack first, then by name. */
 export function byStackOrder<T>(items: ReadonlyArray<T>, name: (item: T) => string): T[] {
   const rank = (n: string) => (n === SHARED_STACK_NAME ? `0${n}` : `1${n}`);
@@ -21,11 +17,21 @@ export function byStackOrder<T>(items: ReadonlyArray<T>, name: (item: T) => stri
 }
 
 export function stackDirectories(outdir: string): { stack: string; dir: string }[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
+  const file = join(outdir, "manifest.json");
+  if (!existsSync(file)) throw new Error(`${file} does not exist: nothing was synthesized into ${outdir} (npx cdktf synth, or golden-ami plan)`);
+  if (!statSync(file).isFile()) throw new Error(`${file} is not a file`);
   return byStackOrder(
-    Object.values(manifest.stacks).map((s) => ({ stack: s.name, dir: join(outdir, s.workingDirectory) })),
+    schemas()
+      .parseManifest(file, readFileSync(file, "utf8"))
+      .map((s) => ({ stack: s.name, dir: join(outdir, s.workingDirectory) })),
     (s) => s.stack,
   );
+}
+
+/** zod, loaded when a report or apply reads files, not when the CLI starts. */
+function schemas(): typeof import("./summary-schema") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: see above
+  return require("./summary-schema");
 }
 
 /**
@@ -65,12 +71,9 @@ export function readStackPlan(stack: string, dir: string): StackSummary {
   }
 }
 
-const STATUSES = new Set(["changed", "unchanged", "failed", "not planned", "skipped"]);
-
 function readSummary(stack: string, text: string): StackSummary {
-  const summary = JSON.parse(text) as StackSummary;
-  if (summary?.stack !== stack || !STATUSES.has(summary.status)) return { stack, status: "failed", error: `${PLAN_SUMMARY} is not a summary of ${stack}.` };
-  return summary;
+  const parsed = schemas().parseStackSummary(stack, text);
+  return "summary" in parsed ? parsed.summary : { stack, status: "failed", error: `${PLAN_SUMMARY} is not a valid plan summary: ${parsed.problem}` };
 }
 
 /** Every stack of one or more cdktf output directories (CI shards), in the manifests' order. */
