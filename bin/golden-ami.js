@@ -7,6 +7,9 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
+// The AWS SDK's 9-line banner on Node < 22 concerns SDK releases after January 2027, not the pinned one;
+// the project's supported versions are package.json's engines (npm warns at install). Errors stay one line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const { register } = require("tsx/cjs/api");
 register();
 const { goldenAmiProgram } = require("../cli/golden-ami.ts");

@@ -1,7 +1,7 @@
 // golden-ami fleet: which workload runs which AMI, and how far behind the newest build it is.
 import { Command } from "@commander-js/extra-typings";
 import type { FleetRow } from "../lib/fleet";
-import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
 const COLUMNS: ReadonlyArray<[string, (r: FleetRow) => string]> = [
   ["workload", (r) => r.workload],
@@ -12,7 +12,7 @@ const COLUMNS: ReadonlyArray<[string, (r: FleetRow) => string]> = [
   ["newest", (r) => (r.newestBuild === undefined ? "-" : `v${r.newestBuild}`)],
   ["behind", (r) => (r.buildsBehind === undefined ? "-" : String(r.buildsBehind))],
   ["age", (r) => (r.ageDays === undefined ? "-" : `${r.ageDays} d`)],
-  ["note", (r) => [r.revoked && `REVOKED: ${r.revoked}`, r.note].filter(Boolean).join("; ")],
+  ["note", (r) => [r.stateError && `STATE UNREADABLE: ${r.stateError}`, r.revoked && `REVOKED: ${r.revoked}`, r.note].filter(Boolean).join("; ")],
 ];
 
 export function fleetTable(rows: ReadonlyArray<FleetRow>): string {
@@ -34,13 +34,15 @@ export function registerFleet(program: Command): void {
     .description("which workload runs which AMI, and how many builds behind the newest it is (no Terraform)")
     .option("--config <file>", CONFIG_OPTION_HELP)
     .option("--state-dir <dir>", "local state directory (default: $AMI_PIPELINE_STATE_DIR, else the working directory)")
-    .option("--json", "print a JSON array (workload, environment, account, runningAmi, runningBuild, newestBuild, buildsBehind, ageDays)")
+    .option("--json", "print a JSON array (workload, environment, account, runningAmi, runningBuild, newestBuild, buildsBehind, ageDays, stateError)")
     .action(async (options) => {
       const { loadConfig } = require("../config/load") as typeof import("../config/load");
       const { fleetStatus } = require("../lib/fleet") as typeof import("../lib/fleet");
       const { config, revocations } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const rows = await fleetStatus(config, { stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR }, revocations);
       console.log(options.json ? JSON.stringify(rows) : fleetTable(rows));
+      const unreadable = rows.filter((r) => r.stateError);
+      if (unreadable.length > 0) throw new CommandFailed(`the state of ${unreadable.map((r) => r.workload).join(", ")} could not be read (see the rows above)`);
     });
   withExample(command, "npx golden-ami fleet", "npx golden-ami fleet --json | jq '.[] | select(.buildsBehind > 0)'");
 }

@@ -33,16 +33,23 @@ export function registerOrphans(program: Command): void {
       const dirs = new Map(stackDirectories(options.outdir).map((s) => [s.stack, s.dir]));
       const access = new AwsAccess("orphans");
       const found = [];
+      const unreadable: string[] = [];
       for (const workload of config.workloads.filter((w) => stacks.length === 0 || stacks.includes(w.name))) {
         const dir = dirs.get(workload.name) ?? join(options.outdir, "stacks", workload.name);
-        await ensureInitialized(dir, env);
-        const known = await stateIds(dir, env);
-        // Read-only, in the workload's own account: the plan role, as its plans use it.
-        const tagged = await taggedResources(access, stackTarget(config, workload.name, "plan"));
-        found.push(...orphansOf(tagged, known).map((o) => ({ stack: workload.name, ...o })));
+        try {
+          await ensureInitialized(dir, env);
+          const known = await stateIds(dir, env);
+          // Read-only, in the workload's own account: the plan role, as its plans use it.
+          const tagged = await taggedResources(access, stackTarget(config, workload.name, "plan"));
+          found.push(...orphansOf(tagged, known).map((o) => ({ stack: workload.name, ...o })));
+        } catch (error) {
+          // One stack that cannot be checked is named; the others are still checked.
+          unreadable.push(`${workload.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       if (options.json) console.log(JSON.stringify(found));
       else for (const o of found) console.log(`${o.stack}\t${o.type}\t${o.id}${o.name && o.name !== o.id ? `\t${o.name}` : ""}`);
+      if (unreadable.length > 0) throw new CommandFailed(`could not check ${unreadable.length} stack(s):\n${unreadable.map((u) => `  ${u}`).join("\n")}`);
       if (found.length > 0) {
         throw new CommandFailed(
           `${found.length} resource(s) exist in AWS but not in state; import them (terraform import) or delete them before the next apply (README: "When an apply was interrupted")`,

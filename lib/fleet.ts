@@ -28,13 +28,15 @@ export interface FleetRow {
   readonly note?: string;
   /** The reason, when the running AMI is revoked. */
   readonly revoked?: string;
+  /** The workload's state could not be read: where, and why (the other columns are then empty). */
+  readonly stateError?: string;
 }
 
 export interface FleetOptions {
   /** Directory of local state files (terraform.<stack>.tfstate). @default - the working directory */
   readonly stateDir?: string;
   /** Reads one stack's state (tests, other backends). @default - S3 when configured, else local files */
-  readonly readState?: (stack: string) => Promise<string | undefined>;
+  readonly readState?: StateRead;
   /** Where AWS clients come from. @default - the environment's credentials and the configured roles */
   readonly access?: AwsAccess;
   /** State reads at once (S3). @default 32 */
@@ -53,7 +55,14 @@ export async function fleetStatus(
   const revoked = new Map(revocations.map((r) => [r.ami_id, r.reason]));
   const access = options.access ?? new AwsAccess("fleet");
   const readState = options.readState ?? stateReader(config, { ...options, access });
-  const outputs = await mapConcurrent(config.workloads, options.concurrency ?? 32, async (w) => runningAmi(await readState(w.name)));
+  // One unreadable state is that workload's row, never the end of the listing.
+  const outputs = await mapConcurrent(config.workloads, options.concurrency ?? 32, async (w) => {
+    try {
+      return runningAmi(await readState(w.name));
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  });
   const listings = new Map<string, Promise<Image[]>>();
   const images = (workload: WorkloadConfig) => {
     const key = `${workload.image}@${workload.region}`;
@@ -72,6 +81,7 @@ export async function fleetStatus(
         .sort((a, b) => b.build - a.build);
       const newest = builds[0];
       const running = outputs[i];
+      if (running && "error" in running) return { ...base, stateError: running.error };
       if (!running) return { ...base, newestBuild: newest?.build, newestAmi: newest?.image.ImageId, note: "no state (never applied)" };
       const match = builds.find((b) => b.image.ImageId === running.id);
       const runningBuild = match?.build ?? (running.name ? Number(BUILD.exec(running.name)?.[1]) : undefined);
@@ -92,28 +102,57 @@ export async function fleetStatus(
   );
 }
 
-export function runningAmi(stateText: string | undefined): { id: string; name?: string } | undefined {
-  if (!stateText) return undefined;
-  const state = JSON.parse(stateText) as { outputs?: Record<string, { value?: unknown }> };
-  const outputs = state.outputs ?? {};
+/** A stack's state as read, and where it was read from (named in every problem with it). */
+export interface StateText {
+  readonly text: string;
+  readonly location: string;
+}
+
+export type StateRead = (stack: string) => Promise<StateText | undefined>;
+
+/** The state's outputs; throws naming the location when the state is empty, truncated or not a state. */
+export function stateOutputs(state: StateText): Record<string, { value?: unknown }> {
+  if (state.text.trim() === "")
+    throw new Error(`${state.location}: the state is empty (0 bytes or blank): a truncated write? Restore it from the bucket's versions or a backup`);
+  let json: unknown;
+  try {
+    json = JSON.parse(state.text);
+  } catch (error) {
+    throw new Error(`${state.location}: the state is not JSON, truncated or corrupt (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json) || typeof (json as { version?: unknown }).version !== "number") {
+    throw new Error(
+      `${state.location}: not a Terraform state (expected an object with a version, got ${json === null ? "null" : Array.isArray(json) ? "an array" : typeof json})`,
+    );
+  }
+  const outputs = (json as { outputs?: unknown }).outputs ?? {};
+  if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) throw new Error(`${state.location}: the state's outputs are not an object`);
+  return outputs as Record<string, { value?: unknown }>;
+}
+
+/** The AMI a workload's state says it runs; undefined for no state or no AMI output. */
+export function runningAmi(state: StateText | undefined): { id: string; name?: string } | undefined {
+  if (!state) return undefined;
+  const outputs = stateOutputs(state);
   const id = outputs.ami_id?.value ?? Object.entries(outputs).find(([k]) => k.endsWith("_ami_id"))?.[1].value;
   return typeof id === "string" ? { id, name: typeof outputs.ami_name?.value === "string" ? outputs.ami_name.value : undefined } : undefined;
 }
 
-export function stateReader(config: Config, options: FleetOptions): (stack: string) => Promise<string | undefined> {
+export function stateReader(config: Config, options: FleetOptions): StateRead {
   if (!config.state) {
     const dir = options.stateDir ?? process.cwd();
     return async (stack) => {
       const file = join(dir, `terraform.${stack}.tfstate`);
-      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+      return existsSync(file) ? { text: readFileSync(file, "utf8"), location: file } : undefined;
     };
   }
   const state = config.state;
   const s3 = (options.access ?? new AwsAccess("fleet")).s3(stateTarget(state));
   return async (stack) => {
     try {
-      const object = await s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: `${state.key_prefix}/${stack}.tfstate` }));
-      return await object.Body?.transformToString();
+      const key = `${state.key_prefix}/${stack}.tfstate`;
+      const object = await s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: key }));
+      return { text: (await object.Body?.transformToString()) ?? "", location: `s3://${state.bucket}/${key}` };
     } catch (error) {
       if ((error as { name?: string }).name === "NoSuchKey") return undefined;
       throw error;

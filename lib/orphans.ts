@@ -2,7 +2,8 @@
 import { paginateDescribeAutoScalingGroups } from "@aws-sdk/client-auto-scaling";
 import { paginateDescribeLaunchTemplates, paginateDescribeSecurityGroups } from "@aws-sdk/client-ec2";
 import { AccessTarget, allPages, AwsAccess } from "./aws-access";
-import { runOrThrow } from "./process";
+import { stripVTControlCharacters } from "node:util";
+import { run } from "./process";
 
 export interface TaggedResource {
   readonly type: "aws_launch_template" | "aws_autoscaling_group" | "aws_security_group";
@@ -35,7 +36,9 @@ export async function taggedResources(access: AwsAccess, target: AccessTarget): 
 
 /** Ids of every resource instance in a stack's state (`terraform state pull`, any backend). */
 export async function stateIds(dir: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
-  const { stdout } = await runOrThrow("terraform", ["state", "pull"], { cwd: dir, env });
+  const pulled = await run("terraform", ["state", "pull", "-no-color"], { cwd: dir, env });
+  if (pulled.code !== 0) throw new Error(`terraform state pull failed: ${stripVTControlCharacters(pulled.stderr || pulled.stdout).trim()}`);
+  const { stdout } = pulled;
   if (stdout.trim() === "") return new Set();
   const state = JSON.parse(stdout) as { resources?: { instances?: { attributes?: { id?: unknown } }[] }[] };
   return new Set((state.resources ?? []).flatMap((r) => (r.instances ?? []).map((i) => i.attributes?.id)).filter((id): id is string => typeof id === "string"));

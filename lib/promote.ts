@@ -5,7 +5,7 @@ import { SHARED_STACK_NAME } from "../config/conventions";
 import type { Config } from "../config/schema";
 import type { ChannelEntry, Channels, Revocation } from "../config/supply-chain";
 import { AwsAccess, stackTarget } from "./aws-access";
-import { runningAmi, stateReader } from "./fleet";
+import { runningAmi, stateOutputs, stateReader } from "./fleet";
 
 export interface PromoteRequest {
   readonly image: string;
@@ -81,10 +81,15 @@ async function fromEnvironment(config: Config, request: PromoteRequest): Promise
   const read = stateReader(config, { stateDir: request.stateDir, access });
   const running = await Promise.all(
     workloads.map(async (w) => {
-      const text = await read(w.name);
-      const ami = runningAmi(text);
-      if (!ami || !text) throw new PromotionRefused(`${w.name} (${request.from}) has no state yet: nothing to promote`);
-      const templateId = (JSON.parse(text) as { outputs?: Record<string, { value?: unknown }> }).outputs?.launch_template_id?.value;
+      const state = await read(w.name);
+      let ami, templateId;
+      try {
+        ami = runningAmi(state);
+        templateId = state && stateOutputs(state).launch_template_id?.value;
+      } catch (error) {
+        throw new PromotionRefused(`${w.name} (${request.from}): ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!ami) throw new PromotionRefused(`${w.name} (${request.from}) has no state yet: nothing to promote`);
       return { workload: w, ami, since: typeof templateId === "string" ? await runningSince(access, config, w, templateId, ami.id) : undefined };
     }),
   );

@@ -1,12 +1,34 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Testing } from "cdktf";
-import { parse } from "yaml";
+import { Document, parse, parseDocument } from "yaml";
 import { EXAMPLE_CONFIG, LoadedConfig, LoadOptions, validateConfig } from "../../config/load";
 import { ConfigError } from "../../config/problems";
+import { recipeLockPath } from "../../config/recipe-lock";
 import { addStacks, BuildOptions } from "../../stacks";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into raw YAML freely
 export type RawConfig = any;
+
+/**
+ * The example configuration written into `dir` (config.yaml, its recipe lock and user-data templates),
+ * its accounts as they are, after `edit`. Returns the file's path.
+ */
+export function writeExampleConfig(dir: string, edit: (document: Document) => void = () => {}): string {
+  const document = parseDocument(readFileSync(EXAMPLE_CONFIG, "utf8"));
+  for (const [i] of (document.get("workloads") as { items: unknown[] }).items.entries()) {
+    const template = document.getIn(["workloads", i, "user_data", "template"]) as string | undefined;
+    if (template) {
+      mkdirSync(dirname(join(dir, template)), { recursive: true });
+      copyFileSync(join(dirname(EXAMPLE_CONFIG), template), join(dir, template));
+    }
+  }
+  edit(document);
+  const configPath = join(dir, "config.yaml");
+  writeFileSync(configPath, document.toString());
+  copyFileSync(recipeLockPath(EXAMPLE_CONFIG), recipeLockPath(configPath));
+  return configPath;
+}
 
 /** The example configuration as plain data, fresh for each call so tests can change it. */
 export function exampleRaw(): RawConfig {

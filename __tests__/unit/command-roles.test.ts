@@ -2,13 +2,11 @@
 // processes against a local endpoint that attributes every call to the role whose credentials signed
 // it. With the ci_roles convention, reads use the plan role of the account they read, and only
 // `revoke --deprecate` (a change to the shared account) uses a deploy role.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
-import { EXAMPLE_CONFIG } from "../../config/load";
-import { recipeLockPath } from "../../config/recipe-lock";
 import { run } from "../../lib/process";
+import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
 
 const ROOT = join(__dirname, "..", "..");
@@ -23,18 +21,7 @@ let configPath: string;
 beforeAll(async () => {
   aws = await startRecordingAws();
   dir = mkdtempSync(join(tmpdir(), "command-roles-"));
-  const document = parseDocument(readFileSync(EXAMPLE_CONFIG, "utf8"));
-  document.set("ci_roles", document.createNode({}));
-  for (const [i] of (document.get("workloads") as { items: unknown[] }).items.entries()) {
-    const template = document.getIn(["workloads", i, "user_data", "template"]) as string | undefined;
-    if (template) {
-      mkdirSync(join(dir, template, ".."), { recursive: true });
-      copyFileSync(join(EXAMPLE_CONFIG, "..", template), join(dir, template));
-    }
-  }
-  configPath = join(dir, "config.yaml");
-  writeFileSync(configPath, document.toString());
-  copyFileSync(recipeLockPath(EXAMPLE_CONFIG), recipeLockPath(configPath));
+  configPath = writeExampleConfig(dir, (document) => document.set("ci_roles", document.createNode({})));
   // A state for web-staging: it runs an AMI on a launch template (what fleet and promote read).
   const outputs = {
     ami_id: { value: "ami-0123456789abcdef0" },
