@@ -6,7 +6,7 @@ import { PLAN_ERROR, stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { run } from "../lib/process";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
+import { CommandFailed, DEFAULT_OUTDIR, EXIT_USAGE, refuseUnknownStacks, withExample } from "./program";
 
 export function registerApply(program: Command): void {
   const command = program
@@ -15,6 +15,10 @@ export function registerApply(program: Command): void {
     .argument("[stacks...]", "stack names, applied in this order (default: every stack with a saved plan)")
     .option("--outdir <dir>", "synthesis output directory holding the saved plans", DEFAULT_OUTDIR)
     .action(async (stacks, options, cmd) => {
+      if (!existsSync(options.outdir))
+        cmd.error(`option '--outdir <dir>' argument '${options.outdir}' is invalid. expected the directory \`golden-ami plan\` wrote`, {
+          exitCode: EXIT_USAGE,
+        });
       const all = stackDirectories(options.outdir);
       refuseUnknownStacks(
         cmd,

@@ -1,5 +1,6 @@
 // What every golden-ami command shares: exit codes, error wording, option parsers.
 import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
+import { existsSync, statSync } from "node:fs";
 import { EXAMPLE_CONFIG } from "../config/paths";
 import { ConfigError } from "../config/problems";
 
@@ -25,7 +26,12 @@ export const CONFIG_OPTION_HELP = "configuration file (default: $AMI_PIPELINE_CO
 
 /** The configuration a command reads: --config, else $AMI_PIPELINE_CONFIG (as main.ts reads it), else the example. */
 export function configPathOf(option: string | undefined): string {
-  return option ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG;
+  const path = option ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG;
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    const given = option !== undefined ? "option '--config <file>' argument" : "environment variable AMI_PIPELINE_CONFIG";
+    throw new CommandFailed(`${given} '${path}' is invalid. expected a configuration file`, EXIT_USAGE);
+  }
+  return path;
 }
 
 export function positiveInteger(value: string): number {
@@ -41,7 +47,7 @@ export function refuseUnknownStacks(
   what = "stack",
 ): void {
   const unknown = asked.filter((name) => !known.includes(name));
-  if (unknown.length > 0) cmd.error(`unknown ${what} ${unknown.map((s) => `"${s}"`).join(", ")}; ${what}s are ${known.join(", ")}`, { exitCode: 2 });
+  if (unknown.length > 0) cmd.error(`unknown ${what} ${unknown.map((s) => `"${s}"`).join(", ")}; ${what}s are ${known.join(", ")}`, { exitCode: EXIT_USAGE });
 }
 
 /** Adds `Example:` to a command's --help. */

@@ -1,4 +1,4 @@
-import type { Channels, Revocation } from "./supply-chain";
+import { channelEntry, type Channels, type Revocation } from "./supply-chain";
 import { Problem, showValue } from "./problems";
 import type { AmiSourceConfig, Config } from "./schema";
 
@@ -14,7 +14,7 @@ export function supplyChainProblems(config: Config, channels: Channels, revocati
   );
   const check = (image: string, source: AmiSourceConfig, path: string) => {
     if (source.source !== "channel") return;
-    const entry = channels[image]?.[source.channel];
+    const entry = channelEntry(channels, image, source.channel);
     if (!entry) {
       const known = Object.keys(channels[image] ?? {});
       problems.push({

@@ -1,6 +1,8 @@
 // Channels and revocations: the AMI supply chain as files in Git beside the configuration, changed
 // by reviewed pull requests (golden-ami promote / revoke write them).
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { lock } from "proper-lockfile";
+import writeFileAtomic from "write-file-atomic";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { formatPath, Problem, showValue } from "./problems";
@@ -9,6 +11,8 @@ import { parseYaml } from "./yaml-source";
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** A channel's name: what `promote --to` takes and the channels file holds. */
+export const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 export const ChannelEntrySchema = z.strictObject({
   ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
@@ -24,7 +28,7 @@ export const ChannelEntrySchema = z.strictObject({
 });
 
 /** image → channel → the AMI it serves. */
-export const ChannelsSchema = z.record(z.string().regex(NAME), z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), ChannelEntrySchema));
+export const ChannelsSchema = z.record(z.string().regex(NAME), z.record(z.string().regex(CHANNEL_NAME), ChannelEntrySchema));
 
 export const RevocationSchema = z.strictObject({
   ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
@@ -38,6 +42,15 @@ export const RevocationsSchema = z.array(RevocationSchema);
 export type ChannelEntry = z.infer<typeof ChannelEntrySchema>;
 export type Channels = z.infer<typeof ChannelsSchema>;
 export type Revocation = z.infer<typeof RevocationSchema>;
+
+/**
+ * The entry of a channel of an image, if the file has one. Own keys only: "constructor" or "toString"
+ * are names a user may type, and must never find Object.prototype's members.
+ */
+export function channelEntry(channels: Channels | undefined, image: string, channel: string): ChannelEntry | undefined {
+  const ofImage = channels && Object.hasOwn(channels, image) ? channels[image] : undefined;
+  return ofImage && Object.hasOwn(ofImage, channel) ? ofImage[channel] : undefined;
+}
 
 /** `config/example.yaml` → `config/example.channels.yaml` */
 export function channelsPath(configPath: string): string {
@@ -55,7 +68,18 @@ function readYamlFile<T>(file: string, schema: z.ZodType<T>, empty: T, display: 
   if ("problem" in read) return { value: empty, problems: [read.problem] };
   const parsed = parseYaml(read.text);
   if ("problems" in parsed) return { value: empty, problems: parsed.problems.map((p) => ({ ...p, path: `${display} ${p.path}` })) };
-  if (parsed.source.value === null || parsed.source.value === undefined) return { value: empty, problems: [] };
+  // The CLI always writes {} or [] at the least: an empty file is a truncated write, never "nothing".
+  if (parsed.source.value === null || parsed.source.value === undefined) {
+    return {
+      value: empty,
+      problems: [
+        {
+          path: display,
+          message: `is empty (${read.text.length} bytes, no ${JSON.stringify(empty)}): a truncated write? Restore it with \`git checkout -- ${display}\``,
+        },
+      ],
+    };
+  }
   const result = schema.safeParse(parsed.source.value, { reportInput: true });
   if (result.success) return { value: result.data, problems: [] };
   return {
@@ -82,9 +106,42 @@ const CHANNELS_HEADER = '# AMI channels, written by `golden-ami promote` and cha
 const REVOCATIONS_HEADER = "# Revoked AMIs, written by `golden-ami revoke`: latest lookups skip them, pins and channels on them fail the plan.\n";
 
 export function writeChannels(file: string, channels: Channels): void {
-  writeFileSync(file, CHANNELS_HEADER + stringify(channels, { sortMapEntries: true }));
+  writeValidated(file, ChannelsSchema, channels, CHANNELS_HEADER + stringify(channels, { sortMapEntries: true }));
 }
 
 export function writeRevocations(file: string, revocations: ReadonlyArray<Revocation>): void {
-  writeFileSync(file, REVOCATIONS_HEADER + stringify(revocations));
+  writeValidated(file, RevocationsSchema, revocations, REVOCATIONS_HEADER + stringify(revocations));
+}
+
+/**
+ * Validates `value` with the schema it will be read with, then replaces `file` whole: a temporary file,
+ * fsync, rename. A crash leaves the old file or the new one, never a partial one.
+ */
+function writeValidated<T>(file: string, schema: z.ZodType<T>, value: unknown, text: string): void {
+  const checked = schema.safeParse(value, { reportInput: true });
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`refusing to write ${file}: ${formatPath(issue.path) || "(root)"}: got ${showValue(issue.input)}, ${issue.message}`);
+  }
+  writeFileAtomic.sync(file, text, { fsync: true });
+}
+
+/**
+ * Runs `work` (read the files, decide, write) while holding the supply-chain lock of a configuration
+ * (`<config>.lock`): promote and revoke of one configuration run one after the other, never interleaved.
+ */
+export async function withSupplyChainLock<T>(configPath: string, work: () => Promise<T>): Promise<T> {
+  let release: () => Promise<void>;
+  try {
+    release = await lock(configPath, { realpath: false, stale: 60_000, retries: { retries: 150, factor: 1, minTimeout: 200, maxTimeout: 200 } });
+  } catch (error) {
+    throw new Error(
+      `${configPath}.lock is held by another promote or revoke (waited 30 s); try again, or remove ${configPath}.lock if no such process runs (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
 }

@@ -3,7 +3,7 @@
 import { DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand } from "@aws-sdk/client-ec2";
 import { SHARED_STACK_NAME } from "../config/conventions";
 import type { Config } from "../config/schema";
-import type { ChannelEntry, Channels, Revocation } from "../config/supply-chain";
+import { channelEntry, type ChannelEntry, type Channels, type Revocation } from "../config/supply-chain";
 import { AwsAccess, stackTarget } from "./aws-access";
 import { runningAmi, stateOutputs, stateReader } from "./fleet";
 
@@ -39,9 +39,8 @@ export async function promote(
   if (!config.images.some((i) => i.name === request.image))
     throw new PromotionRefused(`unknown image "${request.image}"; images are ${config.images.map((i) => i.name).join(", ")}`);
   if (request.from === request.to) throw new PromotionRefused(`--from and --to are both "${request.to}"`);
-  const source = channels[request.image]?.[request.from]
-    ? fromChannel(channels[request.image][request.from], request.from)
-    : await fromEnvironment(config, request);
+  const fromEntry = channelEntry(channels, request.image, request.from);
+  const source = fromEntry ? fromChannel(fromEntry, request.from) : await fromEnvironment(config, request);
   const revoked = revocations.find((r) => r.ami_id === source.amiId);
   if (revoked) throw new PromotionRefused(`${source.what} runs ${source.amiId}, which is revoked: ${revoked.reason}`);
   if (request.soakHours > 0) {
@@ -55,7 +54,7 @@ export async function promote(
     }
   }
   const name = await amiName(config, source.amiId, request.access ?? new AwsAccess("promote"));
-  const current = channels[request.image]?.[request.to];
+  const current = channelEntry(channels, request.image, request.to);
   if (current?.ami_id === source.amiId) return { channels, entry: current, unchanged: true };
   const entry: ChannelEntry = {
     ami_id: source.amiId,

@@ -12,7 +12,7 @@ import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constr
 import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
 import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
 import { partitionOf, roleFor, RolePurpose } from "../config/roles";
-import type { Channels, Revocation } from "../config/supply-chain";
+import { channelEntry, type Channels, type Revocation } from "../config/supply-chain";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface WorkloadStackProps {
@@ -198,7 +198,7 @@ function sharedAmi(scope: Construct, id: string, stack: WorkloadStackProps, sour
     }
     case "channel": {
       // Validation guarantees the channel exists; the lookup still checks owner, state and deprecation at plan time.
-      const entry = stack.channels?.[workload.image]?.[source.channel];
+      const entry = channelEntry(stack.channels, workload.image, source.channel);
       if (!entry) throw new Error(`channel ${source.channel} of image ${workload.image} is missing; load the configuration with loadConfig()`);
       return new PinnedSharedAmi(scope, id, {
         ...props,

@@ -19,6 +19,8 @@ export interface RecordedCall {
 export interface RecordingAws {
   readonly endpoint: string;
   readonly calls: RecordedCall[];
+  /** What ec2:DescribeImages answers (every image, whatever the filters): none unless a test sets them. */
+  images: { id: string; name: string; state?: string }[];
   /** `env` pointed at this endpoint, with the environment's own (dummy) credentials. */
   env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -28,6 +30,7 @@ const ENVIRONMENT_KEY = "AKIAENVIRONMENT00001";
 
 export async function startRecordingAws(): Promise<RecordingAws> {
   const calls: RecordedCall[] = [];
+  const self = { images: [] as RecordingAws["images"] };
   const roleByKey = new Map<string, string>();
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
@@ -49,13 +52,20 @@ export async function startRecordingAws(): Promise<RecordingAws> {
       return response.end("<Error><Code>NoSuchKey</Code><Message>none</Message></Error>");
     }
     const namespace = service === "ec2" ? "http://ec2.amazonaws.com/doc/2016-11-15/" : "http://autoscaling.amazonaws.com/doc/2011-01-01/";
+    const images = self.images
+      .map((i) => `<item><imageId>${i.id}</imageId><name>${i.name}</name><imageState>${i.state ?? "available"}</imageState></item>`)
+      .join("");
     const result =
-      service === "ec2" ? `<requestId>r</requestId><return>true</return>` : `<${action}Result/><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>`;
+      service !== "ec2"
+        ? `<${action}Result/><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>`
+        : action === "DescribeImages"
+          ? `<requestId>r</requestId><imagesSet>${images}</imagesSet>`
+          : `<requestId>r</requestId><return>true</return>`;
     return xml(response, `<${action}Response xmlns="${namespace}">${result}</${action}Response>`);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  return Object.assign(self, {
     endpoint,
     calls,
     env: (base = process.env) => ({
@@ -69,7 +79,7 @@ export async function startRecordingAws(): Promise<RecordingAws> {
       AWS_MAX_ATTEMPTS: "1",
     }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  });
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

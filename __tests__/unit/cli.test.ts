@@ -1,4 +1,6 @@
 // The golden-ami CLI as a user meets it: a real process, its exit code and what it prints.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, RunResult } from "../../lib/process";
 
@@ -30,6 +32,32 @@ describe("golden-ami", () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split("\n")).toEqual(["golden-ami: unknown option '--no-such-option'"]);
     expect(result.stdout).toBe("");
+  });
+
+  // The README's promise: a wrong option or value is one line and exit code 2, before any work.
+  it.each([
+    ["plan", ["--concurrency", "0"], `option '--concurrency <n>' argument '0' is invalid.`],
+    ["apply", ["--outdir", "no-such-dir"], "option '--outdir <dir>' argument 'no-such-dir' is invalid."],
+    ["report", ["--limit-bytes", "lots"], `option '--limit-bytes <n>' argument 'lots' is invalid.`],
+    ["stacks", ["--role", "nope"], `option '--role <role>' argument 'nope' is invalid.`],
+    ["lock", ["--config", "no-such-config.yaml"], `option '--config <file>' argument 'no-such-config.yaml' is invalid. expected a configuration file`],
+    ["schema", ["extra"], "too many arguments for 'schema'."],
+    ["orphans", ["no-such-stack"], 'unknown workload stack "no-such-stack"'],
+    ["fleet", ["--config", "no-such-config.yaml"], `option '--config <file>' argument 'no-such-config.yaml' is invalid.`],
+    ["promote", ["--image", "sample", "--from", "staging", "--to", "Production"], `option '--to <channel>' argument 'Production' is invalid.`],
+    ["revoke", ["ami-0123456789abcdef0", "--reason", "short"], `option '--reason <text>' argument 'short' is invalid.`],
+    [
+      "revoke",
+      ["ami-0123456789abcdef0", "--reason", "CVE-2026-0001 in openssl", "--image", "nope"],
+      `option '--image <name>' argument 'nope' is invalid. expected one of sample`,
+    ],
+    ["revoke", ["nope", "--reason", "CVE-2026-0001 in openssl"], "command-argument value 'nope' is invalid for argument 'ami-id'."],
+  ])("%s %j: a wrong value is one line naming it, exit 2", async (name, args, message) => {
+    const result = await goldenAmi(name, ...args);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain(`golden-ami: ${message}`);
+    expect(result.code).toBe(2);
   });
 
   it("starting the program loads no AWS SDK, cdktf, zod or YAML: commands load them when they run", async () => {
@@ -76,9 +104,11 @@ describe("golden-ami", () => {
   });
 
   it("an invalid configuration is a failure of the work: the problems, exit 1, no stack trace", async () => {
-    const result = await goldenAmi("stacks", "--config", join(ROOT, "no-such-config.yaml"));
+    const file = join(mkdtempSync(join(tmpdir(), "cli-config-")), "invalid.yaml");
+    writeFileSync(file, "organization:\n  arn: not-an-arn\n");
+    const result = await goldenAmi("stacks", "--config", file);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("no-such-config.yaml: 1 problem");
+    expect(result.stderr).toMatch(/invalid\.yaml: \d+ problems?/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -87,5 +117,25 @@ describe("golden-ami", () => {
     const stale = await goldenAmi("schema", "--check", "--output", join(ROOT, "package.json"));
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain("is out of date; run `npx golden-ami schema`");
+  });
+});
+
+// npm scripts run with node_modules/.bin on PATH, which holds dependencies' commands, not this
+// package's own bin: every script must start with a command that a fresh `npm ci` provides.
+describe("package.json scripts", () => {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const SYSTEM = new Set(["node", "npm", "bash", "sh"]);
+
+  it.each(Object.entries(scripts))("%s starts with a command npm ci provides (%s)", (_, script) => {
+    for (const command of script.split(/&&|\|\|/).map((part) => part.trim().split(/\s+/)[0])) {
+      if (!SYSTEM.has(command)) expect(existsSync(join(ROOT, "node_modules", ".bin", command))).toBe(true);
+    }
+  });
+
+  it.each(Object.entries(scripts).filter(([, script]) => script.includes("bin/golden-ami.js")))("npm run %s -- --help works from the project", async (name) => {
+    const result = await run("npm", ["run", "-s", name, "--", "--help"], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^Usage: golden-ami \S+/m);
+    expect(result.code).toBe(0);
   });
 });
