@@ -1,6 +1,6 @@
 // golden-ami lock: records each image's recipe version and fingerprint beside the configuration.
 import { Command } from "@commander-js/extra-typings";
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { ConfigError } from "../config/problems";
 import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
@@ -15,7 +15,7 @@ export function registerLock(program: Command): void {
       const loaded = loadConfig(configPathOf(options.config), { enforceRecipeLock: false });
       const lockFile = recipeLockPath(loaded.configPath);
       const images = loaded.config.images;
-      if (existsSync(lockFile) && readableRecipeLock(lockFile) === undefined) {
+      if (lstatSync(lockFile, { throwIfNoEntry: false })?.isFile() && readableRecipeLock(lockFile) === undefined) {
         console.error(`golden-ami: ${displayPath(lockFile)} could not be read as a lock file; writing it anew (the version history in it is lost)`);
       }
       const refused = updateRecipeLock(

@@ -1,6 +1,6 @@
-import { parseDocument } from "yaml";
 import { z } from "zod";
 import { formatPath, Problem, showValue, zodMessages } from "./problems";
+import { parseYaml } from "./yaml-source";
 
 // AWSTOE component documents: https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html
 /** AWSTOE action modules (Image Builder user guide, "Action modules supported by AWSTOE"). */
@@ -91,11 +91,17 @@ export type ComponentDocument = z.infer<typeof ComponentDocumentSchema>;
 
 /** Parses and checks an AWSTOE document; problems name the file, the phase and the step. */
 export function checkComponentDocument(fileName: string, text: string): { document?: ComponentDocument; problems: Problem[] } {
-  const parsed = parseDocument(text, { prettyErrors: true });
-  if (parsed.errors.length > 0) {
-    return { problems: parsed.errors.map((error) => ({ path: fileName, message: `is not valid YAML: ${error.message}` })) };
+  // The one YAML path every file takes: alias expansion bounded, duplicate keys named with their line.
+  const parsed = parseYaml(text);
+  if ("problems" in parsed) {
+    return {
+      problems: parsed.problems.map((problem) => ({
+        path: fileName,
+        message: `is not valid YAML: ${problem.path === "(yaml)" ? "" : `${problem.path}: `}${problem.message}`,
+      })),
+    };
   }
-  const raw: unknown = parsed.toJS();
+  const raw: unknown = parsed.source.value;
   const result = ComponentDocumentSchema.safeParse(raw, { reportInput: true, error: zodMessages });
   if (result.success) {
     const problems = duplicateStepNames(fileName, result.data);

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { z } from "zod";
 import { ConfigError, formatPath, Problem, showValue } from "./problems";
 import { readTextFile } from "./read-text";
+import { writeProjectFile, WriteRefused } from "./write-file";
 import type { ImageConfig } from "./schema";
 
 /**
@@ -130,7 +131,12 @@ export function updateRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprint
   const next: RecipeLock = Object.fromEntries(
     images.map((image, i) => [image.name, { version: image.version, fingerprint: fingerprints[i], ...history(lock[image.name], image.version) }]),
   );
-  writeFileSync(lockFile, JSON.stringify(next, null, 2) + "\n");
+  try {
+    writeProjectFile(lockFile, JSON.stringify(next, null, 2) + "\n");
+  } catch (error) {
+    if (error instanceof WriteRefused) return [{ path: "(file)", message: error.message }];
+    throw error;
+  }
   return [];
 }
 

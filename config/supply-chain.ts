@@ -2,11 +2,11 @@
 // by reviewed pull requests (golden-ami promote / revoke write them).
 import { existsSync } from "node:fs";
 import { lock } from "proper-lockfile";
-import writeFileAtomic from "write-file-atomic";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { formatPath, Problem, showValue } from "./problems";
 import { readTextFile } from "./read-text";
+import { writeProjectFile } from "./write-file";
 import { parseYaml } from "./yaml-source";
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
@@ -114,8 +114,7 @@ export function writeRevocations(file: string, revocations: ReadonlyArray<Revoca
 }
 
 /**
- * Validates `value` with the schema it will be read with, then replaces `file` whole: a temporary file,
- * fsync, rename. A crash leaves the old file or the new one, never a partial one.
+ * Validates `value` with the schema it will be read with, then replaces `file` whole (writeProjectFile).
  */
 function writeValidated<T>(file: string, schema: z.ZodType<T>, value: unknown, text: string): void {
   const checked = schema.safeParse(value, { reportInput: true });
@@ -123,7 +122,7 @@ function writeValidated<T>(file: string, schema: z.ZodType<T>, value: unknown, t
     const issue = checked.error.issues[0];
     throw new Error(`refusing to write ${file}: ${formatPath(issue.path) || "(root)"}: got ${showValue(issue.input)}, ${issue.message}`);
   }
-  writeFileAtomic.sync(file, text, { fsync: true });
+  writeProjectFile(file, text);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Files a pull request can change are untrusted: each broken or hostile one is a named problem,
 // nothing is synthesized, and `golden-ami lock` refuses what synth refuses.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
@@ -14,6 +14,9 @@ import { boundedName } from "../../constructs/aws-names";
 import { checkNameClaims } from "../../stacks/name-claims";
 import { exampleRaw, RawConfig, resourcesOf, synthAll } from "../helpers/example";
 import { describeRules } from "../helpers/rules";
+import { run } from "../../lib/process";
+
+const ROOT = join(__dirname, "..", "..");
 
 /** A directory with the example configuration (as `raw`), its lock and template; returns the config path. */
 function scenario(raw: RawConfig = exampleRaw(), lock?: string): string {
@@ -78,7 +81,8 @@ describe("text encodings", () => {
 });
 
 describe("YAML limits", () => {
-  it("refuses an alias bomb instead of expanding it", () => {
+  /** Nine levels of nine aliases each: 9^9 nodes if expanded. */
+  const aliasBomb = () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++)
       lines.push(
@@ -86,9 +90,26 @@ describe("YAML limits", () => {
           .fill(`*${"abcdefghi"[i - 1]}`)
           .join(",")}]`,
       );
+    return lines.join("\n");
+  };
+
+  it("refuses an alias bomb instead of expanding it", () => {
     const configPath = scenario();
-    writeFileSync(configPath, lines.join("\n"));
+    writeFileSync(configPath, aliasBomb());
     expect(problemsLoading(configPath)[0].message).toContain("aliases expand too far");
+  });
+
+  it("refuses an alias bomb in a component document as a problem naming the file, never an exception", () => {
+    const componentsDir = mkdtempSync(join(tmpdir(), "components-"));
+    copyFileSync(join(ROOT, "image-components", "test.yml"), join(componentsDir, "test.yml"));
+    writeFileSync(join(componentsDir, "build.yml"), aliasBomb());
+    const problems = problemsLoading(scenario(), componentsDir);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: "image-components/build.yml",
+        message: expect.stringMatching(/^is not valid YAML: aliases expand too far .*expected at most \d+ alias expansions$/),
+      }),
+    ]);
   });
 
   it("finds a duplicate key in a large map, with its line", () => {
@@ -131,6 +152,24 @@ describe("recipe lock files", () => {
     expect(problem.source).toContain("config.recipes.lock.json");
     expect(problem.message).toContain(expected);
     expect(problem.message).toContain("npx golden-ami lock");
+  });
+
+  it.each([
+    ["a symbolic link to /dev/zero", (file: string) => symlinkSync("/dev/zero", file), "is a symbolic link"],
+    ["a symbolic link to another file", (file: string) => symlinkSync(join(ROOT, "package.json"), file), "is a symbolic link"],
+    ["a directory", (file: string) => mkdirSync(file), "is a directory"],
+  ])("`golden-ami lock` refuses to write when the lock's path is %s: one problem, exit 1, nothing written through it", async (_, make, found) => {
+    const configPath = scenario();
+    const lockFile = recipeLockPath(configPath);
+    rmSync(lockFile);
+    make(lockFile);
+    const packageJson = readFileSync(join(ROOT, "package.json"));
+    const result = await run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "lock", "--config", configPath], { cwd: ROOT });
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain("Recorded");
+    expect(result.stderr).toContain(`${lockFile} ${found}; expected a regular file (or none) to write. Nothing was written`);
+    expect(result.stderr).not.toContain("EISDIR");
+    expect(readFileSync(join(ROOT, "package.json"))).toEqual(packageJson);
   });
 
   it("is repaired by recording anew", () => {
