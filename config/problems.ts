@@ -27,7 +27,9 @@ export class ConfigError extends Error {
 }
 
 /** Words zod's type errors the way every other message reads: what was expected, and whether it was missing. */
-export const zodMessages = (issue: { code?: string; expected?: string; input?: unknown }): string | undefined => {
+export const zodMessages = (issue: { code?: string; expected?: string; input?: unknown; issues?: ReadonlyArray<{ message?: string }> }): string | undefined => {
+  // A map key that fails its own rule: say which rule (zod's own text is "Invalid key in record").
+  if (issue.code === "invalid_key") return issue.issues?.map((inner) => inner.message).join("; ") || undefined;
   if (issue.code !== "invalid_type") return undefined;
   return issue.input === undefined ? `expected ${issue.expected ?? "a value"} (required)` : `expected ${issue.expected}`;
 };

@@ -36,18 +36,76 @@ const accountId = z
 const region = matches(REGION, "an AWS region such as eu-west-1");
 const roleArn = matches(ROLE_ARN, "an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)");
 const semver = matches(SEMVER, "a semantic version MAJOR.MINOR.PATCH such as 1.0.0");
-const tags = z.record(z.string().min(1).max(128), z.string().max(256));
+// Tag limits: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html ("Tag naming limits
+// and requirements"): keys 1-128 and values 0-256 Unicode characters, the aws: prefix reserved for AWS.
+// Control characters (NUL included) are refused: no AWS service documents them as allowed.
+// Patterns, not refinements, so that the JSON Schema (and editors) carry them too.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128, { message: "expected a tag key of at most 128 characters (AWS's tag limit)" })
+  .regex(/^(?![Aa][Ww][Ss]:)/, { message: "expected a tag key that does not start with aws: (reserved for AWS; tags cannot use it)" })
+  .regex(NO_CONTROL, { message: "expected a tag key without control characters" });
+const tagValue = z
+  .string()
+  .max(256, { message: "expected a tag value of at most 256 characters (AWS's tag limit)" })
+  .regex(NO_CONTROL, { message: "expected a tag value without control characters (NUL, newlines, tabs)" });
+const tags = z.record(tagKey, tagValue);
+
+/** The AWS APIs' integers are 32-bit: a larger number is refused at apply, after other resources changed. */
+const INT32_MAX = 2_147_483_647;
+const apiInteger = (min: number) =>
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(INT32_MAX, { message: `expected at most ${INT32_MAX} (the AWS API takes a 32-bit integer)` });
+
+/**
+ * Provisioned IOPS and throughput by volume type: https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html
+ * (gp3 raised to 80,000 IOPS, 2,000 MiB/s and 64 TiB in 2025); other types take no IOPS setting.
+ */
+const IOPS_RANGE: Readonly<Record<string, readonly [number, number]>> = { gp3: [3000, 80000], io1: [100, 64000], io2: [100, 256000] };
 
 const volumeType = z.enum(["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard"]);
 
-export const BlockDeviceSchema = z.strictObject({
-  device_name: matches(DEVICE_NAME, "a device name such as /dev/xvdb"),
-  volume_size_gib: z.number().int().min(1).max(65536),
-  volume_type: volumeType.default("gp3"),
-  iops: z.number().int().min(100).optional(),
-  throughput_mibps: z.number().int().min(125).max(2000).optional(),
-  delete_on_termination: z.boolean().default(true),
-});
+export const BlockDeviceSchema = z
+  .strictObject({
+    device_name: matches(DEVICE_NAME, "a device name such as /dev/xvdb"),
+    volume_size_gib: z.number().int().min(1).max(65536),
+    volume_type: volumeType.default("gp3"),
+    iops: z.number().int().min(100).max(256000).optional(),
+    throughput_mibps: z.number().int().min(125).max(2000).optional(),
+    delete_on_termination: z.boolean().default(true),
+  })
+  .superRefine((device, context) => {
+    const range = IOPS_RANGE[device.volume_type];
+    if (device.iops !== undefined && !range) {
+      context.addIssue({
+        code: "custom",
+        path: ["iops"],
+        input: device.iops,
+        message: `expected no iops for ${device.volume_type} volumes (only gp3, io1 and io2 take provisioned IOPS)`,
+      });
+    } else if (device.iops !== undefined && range && (device.iops < range[0] || device.iops > range[1])) {
+      context.addIssue({
+        code: "custom",
+        path: ["iops"],
+        input: device.iops,
+        message: `expected ${range[0]} to ${range[1]} IOPS for ${device.volume_type} volumes (Amazon EBS volume types)`,
+      });
+    }
+    if (device.throughput_mibps !== undefined && device.volume_type !== "gp3") {
+      context.addIssue({
+        code: "custom",
+        path: ["throughput_mibps"],
+        input: device.throughput_mibps,
+        message: `expected no throughput for ${device.volume_type} volumes (only gp3 takes it)`,
+      });
+    }
+  });
 
 export const ComponentRefSchema = z.strictObject({
   /** A file in image-components/, e.g. build.yml. */
@@ -167,7 +225,7 @@ export const InstanceRefreshSchema = z.strictObject({
   min_healthy_percentage: percentage.default(90),
   /** @default 100 - never more than the desired capacity */
   max_healthy_percentage: z.number().int().min(100).max(200).default(100),
-  instance_warmup_seconds: z.number().int().min(0).default(300),
+  instance_warmup_seconds: apiInteger(0).default(300),
   /** Pause points, ascending, unique, ending at 100. @default - none */
   checkpoint_percentages: z.array(z.number().int().min(1).max(100)).default([]),
   checkpoint_delay_seconds: z.number().int().min(0).max(172800).default(3600),
@@ -180,16 +238,16 @@ export const AutoScalingSchema = z.strictObject({
   /** @default true - a workload without a group must say so */
   enabled: z.boolean().default(true),
   subnet_ids: z.array(subnetId).min(1).optional(),
-  min_size: z.number().int().min(0).default(1),
-  max_size: z.number().int().min(0).default(2),
+  min_size: apiInteger(0).default(1),
+  max_size: apiInteger(0).default(2),
   /** Set: the configuration owns it. Left out: min_size at creation, then owned by scaling, never a diff. */
-  desired_capacity: z.number().int().min(0).optional(),
+  desired_capacity: apiInteger(0).optional(),
   /** Target groups of load balancers managed elsewhere. @default - none */
   target_group_arns: z
     .array(matches(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/, "a target group ARN"))
     .default([]),
   health_check_type: z.enum(["EC2", "ELB"]).default("EC2"),
-  health_check_grace_period_seconds: z.number().int().min(0).default(300),
+  health_check_grace_period_seconds: apiInteger(0).default(300),
   /** "latest" follows the launch template's latest_version; "$Latest"/"$Default" never start a refresh. */
   launch_template_version: z.enum(["latest", "$Latest", "$Default"]).default("latest"),
   instance_refresh: InstanceRefreshSchema.prefault({}),
@@ -205,8 +263,8 @@ const ColourSchema = z.strictObject({
   ami: AmiSourceSchema,
   /** Target groups this colour's instances are registered with. */
   serves: z.array(z.enum(["production", "verification"])).default([]),
-  min_size: z.number().int().min(0),
-  max_size: z.number().int().min(0),
+  min_size: apiInteger(0),
+  max_size: apiInteger(0),
 });
 
 /** SEEDS §4: two groups, swapped by four reviewed configuration changes. */

@@ -8,6 +8,63 @@ function renameImage(c: RawConfig, name: string): void {
 }
 
 const rules: Rule[] = [
+  // AWS's documented limits, refused before Terraform runs instead of at apply.
+  {
+    rule: "tag keys do not start with aws: (reserved for AWS)",
+    bad: (c) => (c.tags["AWS:CreatedBy"] = "me"),
+    good: (c) => (c.tags["CreatedBy"] = "me"),
+    path: "tags.AWS:CreatedBy",
+    mentions: ["does not start with aws:", "reserved for AWS"],
+  },
+  {
+    rule: "tag values hold no control characters (NUL)",
+    bad: (c) => (c.workloads[0].tags = { Owner: "team\u0000a" }),
+    good: (c) => (c.workloads[0].tags = { Owner: "team-a" }),
+    path: "workloads[0].tags.Owner",
+    mentions: ["without control characters"],
+  },
+  {
+    rule: "AMI tag values are at most 256 characters",
+    bad: (c) => (c.images[0].distribution.ami_tags.Note = "x".repeat(257)),
+    good: (c) => (c.images[0].distribution.ami_tags.Note = "x".repeat(256)),
+    path: "images[0].distribution.ami_tags.Note",
+    mentions: ["at most 256 characters", "AWS's tag limit"],
+  },
+  {
+    rule: "gp3 IOPS lie within 3,000 to 80,000",
+    bad: (c) => (c.images[0].block_devices[0].iops = 1e15),
+    good: (c) => (c.images[0].block_devices[0].iops = 16000),
+    path: "images[0].block_devices[0].iops",
+    mentions: ["1000000000000000", "256000"],
+  },
+  {
+    rule: "IOPS fit the volume type",
+    bad: (c) => (c.images[0].block_devices[0].iops = 2000),
+    good: (c) => Object.assign(c.images[0].block_devices[0], { volume_type: "io2", iops: 2000 }),
+    path: "images[0].block_devices[0].iops",
+    mentions: ["2000", "3000 to 80000 IOPS for gp3 volumes"],
+  },
+  {
+    rule: "only gp3, io1 and io2 take IOPS",
+    bad: (c) => Object.assign(c.images[0].block_devices[0], { volume_type: "st1", iops: 500 }),
+    good: (c) => Object.assign(c.images[0].block_devices[0], { volume_type: "st1", volume_size_gib: 500 }),
+    path: "images[0].block_devices[0].iops",
+    mentions: ["500", "no iops for st1 volumes"],
+  },
+  {
+    rule: "sizes are what the Auto Scaling API takes (32-bit)",
+    bad: (c) => (c.workloads[0].auto_scaling.max_size = Number.MAX_SAFE_INTEGER),
+    good: (c) => (c.workloads[0].auto_scaling.max_size = 10),
+    path: "workloads[0].auto_scaling.max_size",
+    mentions: ["9007199254740991", "2147483647", "32-bit"],
+  },
+  {
+    rule: "grace periods are what the Auto Scaling API takes (32-bit)",
+    bad: (c) => (c.workloads[0].auto_scaling.health_check_grace_period_seconds = 2 ** 53 - 1),
+    good: (c) => (c.workloads[0].auto_scaling.health_check_grace_period_seconds = 600),
+    path: "workloads[0].auto_scaling.health_check_grace_period_seconds",
+    mentions: ["9007199254740991", "2147483647"],
+  },
   {
     rule: "shared account id is 12 digits",
     bad: (c) => (c.shared.account_id = "11112222333"),

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { EXAMPLE_CONFIG, loadConfig, validateConfig } from "../../config/load";
 import { ConfigError } from "../../config/problems";
 import { recipeLockPath, updateRecipeLock } from "../../config/recipe-lock";
@@ -57,6 +57,47 @@ describe("user-data templates", () => {
     symlinkSync("/dev/zero", join(configPath, "..", "zero.tftpl"));
     const [problem] = problemsLoading(configPath);
     expect(problem.message).toMatch(/outside|not a regular file/);
+  });
+
+  const problemsOfTemplate = (text: string) => {
+    const configPath = withTemplate("t.tftpl");
+    writeFileSync(join(configPath, "..", "t.tftpl"), text);
+    return problemsLoading(configPath).filter((p) => p.path.startsWith("workloads[0].user_data.variables"));
+  };
+
+  it.each([
+    ['${file("/etc/passwd")}', "is an expression"],
+    ["${environment}-${upper(log_level)}", "is an expression"],
+    ["${environment.name}", "is an expression"],
+    ['%{ if fileexists("/etc/shadow") }x%{ endif }', "is not an allowed directive"],
+    ['%{ for f in fileset("/", "*") }${f}%{ endfor }', "is not an allowed directive"],
+    ["${ {a = 1} }", "is not a simple reference"],
+    ["${environment", "is not a simple reference"],
+  ])("refuses %j: templates may only name their declared variables", (template, why) => {
+    const problems = problemsOfTemplate(`#cloud-config\nrun: ${template}\n`);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0].message).toMatch(new RegExp(`^template t\\.tftpl line 2: .* ${why}`));
+  });
+
+  it.each([
+    "${environment} ${ log_level }",
+    "${~environment~}",
+    "%{ if enabled }on%{ else }off%{ endif }",
+    "%{~ if !enabled ~}off%{~ endif ~}",
+    'literal $${file("/etc/passwd")} and %%{ if x }',
+  ])("accepts %j", (template) => {
+    const configPath = withTemplate("t.tftpl");
+    writeFileSync(join(configPath, "..", "t.tftpl"), template);
+    const raw = parse(readFileSync(configPath, "utf8"));
+    raw.workloads[0].user_data.variables.enabled = "true";
+    writeFileSync(configPath, stringify(raw));
+    expect(problemsLoading(configPath).filter((p) => p.path.startsWith("workloads[0].user_data"))).toEqual([]);
+  });
+
+  it("names a variable the configuration does not define", () => {
+    expect(problemsOfTemplate("${region}")).toEqual([
+      expect.objectContaining({ message: "template t.tftpl uses ${region}, expected a value for it in workloads[0].user_data.variables" }),
+    ]);
   });
 
   it("must be at most 16 KB, EC2's user-data limit", () => {

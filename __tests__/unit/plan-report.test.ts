@@ -191,6 +191,36 @@ describe("plan report: secrets", () => {
     expect(planned("sensitive").resources[0].attributes).toContainEqual({ name: "value", before: "(sensitive)", after: "(sensitive)" });
   });
 
+  it("never shows user data, only its size and digest: it is what templates and variables render", () => {
+    const boot = (level: string) => Buffer.from(`#cloud-config\nAPP_LOG_LEVEL=${level}\nDB_HOST=internal.example\n`).toString("base64");
+    const s = summarizePlan("web", {
+      format_version: "1.2",
+      resource_changes: [
+        {
+          address: "aws_launch_template.web",
+          mode: "managed",
+          type: "aws_launch_template",
+          name: "web",
+          change: {
+            actions: ["update"],
+            before: { user_data: boot("info"), image_id: "ami-1" },
+            after: { user_data: boot("debug"), image_id: "ami-1" },
+            after_unknown: {},
+          },
+        },
+      ],
+    } as TerraformPlan);
+    if (s.status !== "changed") throw new Error(s.status);
+    const [attribute] = s.resources[0].attributes;
+    expect(attribute.name).toBe("user_data");
+    expect(attribute.before).toMatch(/^\(\d+ bytes, sha256 [0-9a-f]{12}\)$/);
+    expect(attribute.after).toMatch(/^\(\d+ bytes, sha256 [0-9a-f]{12}\)$/);
+    expect(attribute.before).not.toBe(attribute.after);
+    const markdown = renderMarkdown([s], { limitBytes: GITLAB_NOTE_LIMIT });
+    expect(markdown).not.toContain(boot("debug").slice(0, 16));
+    expect(markdown).toContain("user_data");
+  });
+
   it("judges each side by its own marks: a list sensitive before and not after hides the old secret", () => {
     const list = planned("refactor").resources.find((r) => r.address === "terraform_data.list")!;
     const json = plan("refactor").resource_changes!.find((r) => r.address === "terraform_data.list")!;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Change, Module, ResourceChange, TerraformPlan } from "./plan-json";
 import { REASONS } from "./reasons";
 import { containsTrue, hiddenBySensitivity, markedValues, revealsAny, SENSITIVE, UNKNOWN } from "./values";
@@ -194,6 +195,18 @@ function summarizeOutput(name: string, change: Change, detailed: boolean, secret
   };
 }
 
+/**
+ * Attributes whose content the comment never shows, only its size and digest: user data is whatever
+ * the templates and their variables render (configuration text, boot scripts), and the comment is
+ * readable by everyone with access to the repository.
+ */
+const DIGEST_ONLY = new Set(["user_data", "user_data_base64"]);
+
+function digest(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return `(${Buffer.byteLength(text)} bytes, sha256 ${createHash("sha256").update(text).digest("hex").slice(0, 12)})`;
+}
+
 /** Top-level attributes that change, with values rendered safely: each side judged by its own marks. */
 export function changedAttributes(change: Change, secrets: ReadonlySet<string> = new Set()): AttributeChange[] {
   const before = asRecord(change.before);
@@ -208,7 +221,8 @@ export function changedAttributes(change: Change, secrets: ReadonlySet<string> =
     const render = (value: unknown) => {
       if (value === undefined) return undefined;
       const text = JSON.stringify(value);
-      return hidden || revealsAny(text, secrets) ? SENSITIVE : text;
+      if (hidden || revealsAny(text, secrets)) return SENSITIVE;
+      return DIGEST_ONLY.has(name) ? digest(value) : text;
     };
     return [{ name, before: change.before === null ? undefined : render(before[name]), after: isUnknown ? UNKNOWN : render(after[name]) }];
   });
