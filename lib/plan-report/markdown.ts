@@ -1,3 +1,4 @@
+import { fenced, inlineCode, isPlaceholder, prose } from "./escape";
 import { countsLine, AmiUpdate, Danger, PlannedStack, ResourceSummary, StackSummary } from "./summarize";
 
 /** Finds the comment again on the next push, so it is updated instead of posted anew. */
@@ -124,7 +125,7 @@ function render(stacks: ReadonlyArray<StackSummary>, level: Detail, run: RunInfo
       ...capped(
         amiUpdates.map(
           ({ stack, update }) =>
-            `| \`${stack}\` | ${code(update.address)} | ${ami(update.from)} | ${ami(update.to)}${update.direction === "older" ? " ⚠️ **older build: a step back**" : ""} |`,
+            `| ${inlineCode(stack)} | ${code(update.address)} | ${ami(update.from)} | ${ami(update.to)}${update.direction === "older" ? " ⚠️ **older build: a step back**" : ""} |`,
         ),
         level.amiRows,
         "AMI updates",
@@ -140,13 +141,13 @@ function render(stacks: ReadonlyArray<StackSummary>, level: Detail, run: RunInfo
       "",
     );
   if (run?.url || run?.commit)
-    lines.push(`---`, [run.url && `[CI run](${run.url})`, run.commit && `commit \`${run.commit.slice(0, 12)}\``].filter(Boolean).join(" · "));
+    lines.push(`---`, [run.url && `[CI run](${run.url})`, run.commit && `commit ${inlineCode(run.commit.slice(0, 12))}`].filter(Boolean).join(" · "));
   return lines.join("\n") + "\n";
 }
 
 function failedBanner(stacks: ReadonlyArray<string>): string[] {
   if (stacks.length === 0) return [];
-  const shown = stacks.slice(0, 50).map((s) => `\`${s}\``);
+  const shown = stacks.slice(0, 50).map((s) => inlineCode(s));
   const more = stacks.length > shown.length ? `, … and ${stacks.length - shown.length} more` : "";
   return [
     `> [!CAUTION]`,
@@ -163,7 +164,7 @@ function dangerBanner(dangers: ReadonlyArray<{ stack: string; danger: Danger }>,
   const what = [deletes > 0 && `${deletes} destroyed`, replaces > 0 && `${replaces} replaced`].filter(Boolean).join(", ");
   const items = dangers.map(
     ({ stack, danger }) =>
-      `> - \`${stack}\`: ${code(danger.address)} **${danger.action === "delete" ? "destroyed" : "replaced"}**${danger.reason ? `: ${escapeText(danger.reason)}` : ""}`,
+      `> - ${inlineCode(stack)}: ${code(danger.address)} **${danger.action === "delete" ? "destroyed" : "replaced"}**${danger.reason ? `: ${prose(danger.reason)}` : ""}`,
   );
   const n = dangers.length;
   return [
@@ -189,9 +190,10 @@ function capped(rows: ReadonlyArray<string>, max: number, what: string, prefix =
 }
 
 function tableRow(stack: StackSummary): string {
-  if (stack.status === "failed") return `| \`${stack.stack}\` | ❌ failed | plan failed: changes unknown |`;
-  if (stack.status === "not planned") return `| \`${stack.stack}\` | not planned | |`;
-  if (stack.status === "skipped") return `| \`${stack.stack}\` | ⏭️ unchanged by this change | not planned: ${escapeText(stack.reason)} |`;
+  const name = inlineCode(stack.stack);
+  if (stack.status === "failed") return `| ${name} | ❌ failed | plan failed: changes unknown |`;
+  if (stack.status === "not planned") return `| ${name} | not planned | |`;
+  if (stack.status === "skipped") return `| ${name} | ⏭️ unchanged by this change | not planned: ${prose(stack.reason)} |`;
   const extra = [
     stack.counts.replace > 0 && `${stack.counts.replace} replaced`,
     stack.counts.move > 0 && `${stack.counts.move} moved`,
@@ -199,7 +201,7 @@ function tableRow(stack: StackSummary): string {
     stack.outputs.length > 0 && `${stack.outputs.length} output${stack.outputs.length === 1 ? "" : "s"} change`,
   ].filter(Boolean);
   const status = stack.status === "changed" ? (stack.dangers.length > 0 ? "🔴 destroys" : "🟡 changes") : "✅ no changes";
-  return `| \`${stack.stack}\` | ${status} | ${countsLine(stack.counts, stack.outputs.length > 0)}${extra.length ? ` (${extra.join(", ")})` : ""} |`;
+  return `| ${name} | ${status} | ${countsLine(stack.counts, stack.outputs.length > 0)}${extra.length ? ` (${extra.join(", ")})` : ""} |`;
 }
 
 function ami(side: AmiUpdate["from"]): string {
@@ -214,17 +216,16 @@ function describe(resource: ResourceSummary): string {
     resource.previousAddress && `moved from ${code(resource.previousAddress)}`,
     resource.deposed && `deposed object ${code(resource.deposed)}`,
     resource.action === "forget" && "removed from state, not destroyed",
-    resource.reason && escapeText(resource.reason),
+    resource.reason && prose(resource.reason),
   ].filter(Boolean);
   const action = resource.action === "no-op" ? "" : resource.action;
-  return `- \`${SYMBOL[resource.action]} ${escapeCode(resource.address)}\` ${action}${notes.length ? `${action ? ": " : ""}${notes.join("; ")}` : ""}`;
+  return `- ${inlineCode(`${SYMBOL[resource.action]} ${resource.address}`)} ${action}${notes.length ? `${action ? ": " : ""}${notes.join("; ")}` : ""}`;
 }
 
 function stackSection(stack: StackSummary, level: Detail): string[] {
   if (stack.status === "not planned" || stack.status === "unchanged" || stack.status === "skipped") return [];
-  if (stack.status === "failed")
-    return [`### ${stack.stack}: plan failed`, "", "~~~~text", truncate(stack.error.trim(), level.errorChars).replace(/~~~~/g, "~~~"), "~~~~", ""];
-  const lines = [`### ${stack.stack}`, "", `\`${countsLine(stack.counts, stack.outputs.length > 0)}\``, ""];
+  if (stack.status === "failed") return [`### ${prose(stack.stack)}: plan failed`, "", ...fenced(truncate(stack.error.trim(), level.errorChars)), ""];
+  const lines = [`### ${prose(stack.stack)}`, "", `\`${countsLine(stack.counts, stack.outputs.length > 0)}\``, ""];
   if (!stack.detailed) lines.push("_This plan uses a JSON format older than 1.0: counts only, no values._", "");
   const list = (title: string, resources: ReadonlyArray<ResourceSummary>, drift = false) => {
     if (resources.length === 0) return;
@@ -234,10 +235,10 @@ function stackSection(stack: StackSummary, level: Detail): string[] {
     }
     lines.push(`<details><summary>${title}: ${resources.length} resource${resources.length === 1 ? "" : "s"}</summary>`, "");
     for (const resource of resources) {
-      lines.push(drift && resource.action === "delete" ? `- \`${escapeCode(resource.address)}\` deleted outside Terraform` : describe(resource));
+      lines.push(drift && resource.action === "delete" ? `- ${inlineCode(resource.address)} deleted outside Terraform` : describe(resource));
       if (level.attributes)
         for (const a of resource.attributes)
-          lines.push(`  - \`${escapeCode(a.name)}\`: ${a.before === undefined ? "" : `${code(a.before)} → `}${code(a.after ?? "null")}`);
+          lines.push(`  - ${inlineCode(a.name)}: ${a.before === undefined ? "" : `${code(a.before)} → `}${code(a.after ?? "null")}`);
     }
     lines.push("", "</details>", "");
   };
@@ -248,24 +249,17 @@ function stackSection(stack: StackSummary, level: Detail): string[] {
       lines.push(`<details><summary>Outputs: ${stack.outputs.length}</summary>`, "");
       for (const o of stack.outputs)
         lines.push(
-          `- \`${escapeCode(o.name)}\` ${o.action}${o.before !== undefined || o.after !== undefined ? `: ${o.before === undefined ? "" : `${code(o.before)} → `}${code(o.after ?? "null")}` : ""}`,
+          `- ${inlineCode(o.name)} ${o.action}${o.before !== undefined || o.after !== undefined ? `: ${o.before === undefined ? "" : `${code(o.before)} → `}${code(o.after ?? "null")}` : ""}`,
         );
       lines.push("", "</details>", "");
-    } else lines.push(`Outputs that change: ${stack.outputs.map((o) => `\`${escapeCode(o.name)}\``).join(", ")}.`, "");
+    } else lines.push(`Outputs that change: ${stack.outputs.map((o) => inlineCode(o.name)).join(", ")}.`, "");
   }
   return lines;
 }
 
+/** A value from a plan: our placeholders as words, anything else as a code span of at most 120 characters. */
 function code(value: string): string {
-  return value.startsWith("(") ? value : `\`${escapeCode(truncate(value, 120))}\``;
-}
-
-function escapeCode(value: string): string {
-  return value.replace(/`/g, "ˋ").replace(/[\r\n]+/g, " ");
-}
-
-function escapeText(value: string): string {
-  return value.replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;")).replace(/[\r\n]+/g, " ");
+  return isPlaceholder(value) ? value : inlineCode(value, 120);
 }
 
 function truncate(text: string, max: number): string {
