@@ -1,10 +1,10 @@
 // Promotion: a channel takes the AMI that an environment (or another channel) runs, once it has run
 // it long enough and it is not revoked. The result is a change to the channels file, for review.
-import { DescribeImagesCommand, DescribeLaunchTemplateVersionsCommand } from "@aws-sdk/client-ec2";
+import { DescribeImagesCommand, paginateDescribeLaunchTemplateVersions } from "@aws-sdk/client-ec2";
 import { SHARED_STACK_NAME } from "../config/conventions";
 import type { Config } from "../config/schema";
 import { channelEntry, type ChannelEntry, type Channels, type Revocation } from "../config/supply-chain";
-import { AwsAccess, stackTarget } from "./aws-access";
+import { allPages, AwsAccess, stackTarget } from "./aws-access";
 import { runningAmi, stateOutputs, stateReader } from "./fleet";
 
 export interface PromoteRequest {
@@ -111,8 +111,8 @@ async function runningSince(
   amiId: string,
 ): Promise<Date | undefined> {
   const ec2 = access.ec2(stackTarget(config, workload.name, "plan"));
-  const { LaunchTemplateVersions = [] } = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId }));
-  const times = LaunchTemplateVersions.filter((v) => v.LaunchTemplateData?.ImageId === amiId && v.CreateTime).map((v) => new Date(v.CreateTime!).getTime());
+  const versions = await allPages(paginateDescribeLaunchTemplateVersions({ client: ec2 }, { LaunchTemplateId: templateId }), (page) => page.LaunchTemplateVersions);
+  const times = versions.filter((v) => v.LaunchTemplateData?.ImageId === amiId && v.CreateTime).map((v) => new Date(v.CreateTime!).getTime());
   return times.length > 0 ? new Date(Math.min(...times)) : undefined;
 }
 
