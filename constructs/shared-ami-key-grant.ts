@@ -45,6 +45,10 @@ export class SharedAmiKeyGrant extends Construct {
       keyId: key.arn,
       granteePrincipal: `arn:${props.partition}:iam::${props.workloadAccountId}:${AUTO_SCALING_SERVICE_LINKED_ROLE}`,
       operations: [...AUTO_SCALING_GRANT_OPERATIONS],
+      // Deleted by RetireGrant as its own account (the key policy lets no organization account revoke
+      // grants: RevokeGrant cannot be limited to one's own grants). KMS developer guide, "Retiring and revoking grants".
+      retiringPrincipal: `arn:${props.partition}:iam::${props.workloadAccountId}:root`,
+      retireOnDelete: true,
       dependsOn: this.serviceLinkedRole ? [this.serviceLinkedRole] : undefined,
     });
   }

@@ -60,23 +60,42 @@ export class SharedAmiKey extends Construct {
 export const AUTO_SCALING_SERVICE_LINKED_ROLE = "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
 
 /**
+ * An IAM policy variable inside a string Terraform renders: `$${` is Terraform's escape, so the key
+ * policy AWS receives holds `${aws:PrincipalAccount}`, which AWS resolves per request.
+ */
+const policyVariable = (name: string) => "$${" + name + "}";
+
+/**
  * Key policy of the organization's AMI key. Names no principal that might not exist (KMS rejects such
- * a policy): organization accounts are matched by aws:PrincipalOrgID, grantees by condition keys.
- * docs/aws-contract.md, "AMI key policy" cites the AWS documents behind each statement.
+ * a policy): organization accounts are matched by aws:PrincipalOrgID, grantees by condition keys, and
+ * each account may only grant to its own Auto Scaling service-linked role (the grantee is bound to
+ * the caller's own account through ${aws:PrincipalAccount}). docs/aws-contract.md cites the AWS
+ * documents behind each statement; __tests__/unit/access-key-policy.test.ts evaluates it.
  */
 export function sharedAmiKeyPolicy(accountRoot: string, organizationId: string, partition = "aws") {
   const inOrganization = { "aws:PrincipalOrgID": organizationId };
+  const callerAccount = `arn:${partition}:iam::${policyVariable("aws:PrincipalAccount")}`;
   return {
     Version: "2012-10-17",
     Statement: [
       { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: accountRoot }, Action: "kms:*", Resource: "*" },
       {
+        // data.aws_kms_key in each workload stack calls DescribeKey directly (plans and applies).
+        Sid: "OrganizationDescribesKey",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "kms:DescribeKey",
+        Resource: "*",
+        Condition: { StringEquals: inOrganization },
+      },
+      {
+        // Launching an instance from a shared encrypted AMI: EC2 uses the key for the caller.
         Sid: "OrganizationLaunchesSharedAmis",
         Effect: "Allow",
         Principal: { AWS: "*" },
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: { StringEquals: inOrganization },
+        Condition: { StringEquals: inOrganization, StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } },
       },
       {
         // EC2 creates its own grants when an organization account launches or copies an encrypted AMI.
@@ -88,18 +107,33 @@ export function sharedAmiKeyPolicy(accountRoot: string, organizationId: string, 
         Condition: { StringEquals: inOrganization, Bool: { "kms:GrantIsForAWSResource": "true" } },
       },
       {
-        // Each workload account's Terraform (aws_kms_grant) creates a grant for its own Auto Scaling
-        // service-linked role: a direct call, for which kms:GrantIsForAWSResource is false.
+        // Each workload account's Terraform (aws_kms_grant) creates a grant for ITS OWN Auto Scaling
+        // service-linked role, retirable by its own account (retire_on_delete): a direct call, for which
+        // kms:GrantIsForAWSResource is false. No organization account may revoke another's grant.
         Sid: "OrganizationGrantsToAutoScaling",
         Effect: "Allow",
         Principal: { AWS: "*" },
         Action: "kms:CreateGrant",
         Resource: "*",
         Condition: {
-          StringEquals: inOrganization,
-          StringLike: { "kms:GranteePrincipal": `arn:${partition}:iam::*:${AUTO_SCALING_SERVICE_LINKED_ROLE}` },
+          StringEquals: {
+            ...inOrganization,
+            "kms:GranteePrincipal": `${callerAccount}:${AUTO_SCALING_SERVICE_LINKED_ROLE}`,
+            "kms:RetiringPrincipal": `${callerAccount}:root`,
+          },
           "ForAllValues:StringEquals": { "kms:GrantOperations": [...AUTO_SCALING_GRANT_OPERATIONS] },
         },
+      },
+      {
+        // aws_kms_grant reads its grant back with ListGrants after creating it and on every refresh:
+        // plans too. ListGrants shows every grant on the key, so every account's grantee (the
+        // service-linked role ARNs, hence the account ids of the organization's workloads).
+        Sid: "OrganizationListsGrants",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "kms:ListGrants",
+        Resource: "*",
+        Condition: { StringEquals: inOrganization },
       },
     ],
   };

@@ -111,7 +111,10 @@ async function runningSince(
   amiId: string,
 ): Promise<Date | undefined> {
   const ec2 = access.ec2(stackTarget(config, workload.name, "plan"));
-  const versions = await allPages(paginateDescribeLaunchTemplateVersions({ client: ec2 }, { LaunchTemplateId: templateId }), (page) => page.LaunchTemplateVersions);
+  const versions = await allPages(
+    paginateDescribeLaunchTemplateVersions({ client: ec2 }, { LaunchTemplateId: templateId }),
+    (page) => page.LaunchTemplateVersions,
+  );
   const times = versions.filter((v) => v.LaunchTemplateData?.ImageId === amiId && v.CreateTime).map((v) => new Date(v.CreateTime!).getTime());
   return times.length > 0 ? new Date(Math.min(...times)) : undefined;
 }

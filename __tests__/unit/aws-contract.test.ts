@@ -18,7 +18,8 @@ describe("AWS contract: the organization's AMI key and the workload grant", () =
   // EC2 Auto Scaling user guide, "Required AWS KMS key policy for use with encrypted volumes",
   // example 2 (cross-account): the key's account lets the other account use the key and call
   // kms:CreateGrant; the other account then creates a grant for its Auto Scaling service-linked role.
-  it("lets organization accounts create a grant whose grantee is their Auto Scaling service-linked role (a direct call)", () => {
+  // Decisions on this policy are evaluated in access-key-policy.test.ts; this pins its synthesized text.
+  it("lets organization accounts create a grant whose grantee is their own Auto Scaling service-linked role (a direct call)", () => {
     expect(policy.OrganizationGrantsToAutoScaling).toEqual({
       Sid: "OrganizationGrantsToAutoScaling",
       Effect: "Allow",
@@ -26,10 +27,12 @@ describe("AWS contract: the organization's AMI key and the workload grant", () =
       Action: "kms:CreateGrant",
       Resource: "*",
       Condition: {
-        StringEquals: { "aws:PrincipalOrgID": "o-xxxxxxxxxx" },
-        StringLike: {
+        // $${ is Terraform's escape: AWS receives the policy variable ${aws:PrincipalAccount}.
+        StringEquals: {
+          "aws:PrincipalOrgID": "o-xxxxxxxxxx",
           "kms:GranteePrincipal":
-            "arn:${data.aws_partition.partition.partition}:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+            "arn:${data.aws_partition.partition.partition}:iam::$${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+          "kms:RetiringPrincipal": "arn:${data.aws_partition.partition.partition}:iam::$${aws:PrincipalAccount}:root",
         },
         "ForAllValues:StringEquals": {
           "kms:GrantOperations": [
@@ -57,8 +60,8 @@ describe("AWS contract: the organization's AMI key and the workload grant", () =
     });
     expect(policy.OrganizationLaunchesSharedAmis).toMatchObject({
       Principal: { AWS: "*" },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
-      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-xxxxxxxxxx" } },
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-xxxxxxxxxx" }, StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } },
     });
   });
 
@@ -81,6 +84,8 @@ describe("AWS contract: the organization's AMI key and the workload grant", () =
       const [grant] = resourcesOf(stacks[name], "aws_kms_grant");
       expect(grant).toMatchObject({
         name: `golden-ami-autoscaling-${name}`,
+        retiring_principal: "arn:${data.aws_partition.partition.partition}:iam::444455556666:root",
+        retire_on_delete: true,
         grantee_principal:
           "arn:${data.aws_partition.partition.partition}:iam::444455556666:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
       });

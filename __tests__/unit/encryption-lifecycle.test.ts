@@ -22,12 +22,14 @@ describe("organization-wide AMI key (ami_encryption, on in the example)", () => 
     expect(stacks.shared).toHaveResourceWithProperties(KmsAlias, { name: "alias/golden-ami" });
   });
 
-  it("has the key policy pinned in aws-contract.test.ts", () => {
+  it("has the key policy pinned in aws-contract.test.ts and evaluated in access-key-policy.test.ts", () => {
     expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toEqual([
       "AccountAdministers",
+      "OrganizationDescribesKey",
       "OrganizationLaunchesSharedAmis",
       "OrganizationGrantsToAwsServices",
       "OrganizationGrantsToAutoScaling",
+      "OrganizationListsGrants",
     ]);
   });
 
