@@ -52,7 +52,8 @@ export async function decide(call: Call, policies: Policies): Promise<{ decision
     {},
   );
   if (response.resultType === "error") throw new Error(`the simulation refused its input: ${JSON.stringify(response.errors)}`);
-  if (response.resultType !== "single") throw new Error(`expected one result, got ${response.resultType}`);
+  // A resource of "*" for an action on typed resources: the engine decides for every resource type.
+  if (response.resultType === "wildcard") return { decision: response.overallResult as Decision, detail: "every resource type of the action" };
   const analysis = response.result.analysis;
   const statements = (list: ReadonlyArray<{ explain?: { identifier?: string } }> | undefined) =>
     (list ?? []).map((s) => s.explain?.identifier ?? "?").join(", ");

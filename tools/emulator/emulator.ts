@@ -5,6 +5,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ensureEmulatorInstalled } from "./install";
 
+/** One request as moto's recorder writes it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | null;
+  readonly body_encoded: boolean;
+}
+
 export interface EmulatorOptions {
   /** The account moto answers as. Use the shared account, so the workload's owner filter sees its AMIs. */
   readonly accountId: string;
@@ -32,7 +41,8 @@ export class Emulator {
     const logFile = join(mkdtempSync(join(tmpdir(), "moto-")), "moto.log");
     const fd = openSync(logFile, "a");
     const child = spawn(python, [join(__dirname, "moto_server.py"), "-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, MOTO_ACCOUNT_ID: options.accountId },
+      // The request recorder is off until record() turns it on; it writes beside the log.
+      env: { ...process.env, MOTO_ACCOUNT_ID: options.accountId, MOTO_RECORDER_FILEPATH: join(dirname(logFile), "recording.jsonl") },
       stdio: ["ignore", fd, fd],
     });
     closeSync(fd);
@@ -74,6 +84,29 @@ export class Emulator {
       forcePathStyle: true,
       credentials: { accessKeyId: "test", secretAccessKey: "test" },
     };
+  }
+
+  /**
+   * Every request the emulator receives while `body` runs, as moto's recorder saw it (method, URL,
+   * headers, body): what the real provider and CLI call, for the access contract.
+   */
+  async record<T>(body: () => Promise<T>): Promise<{ result: T; requests: RecordedRequest[] }> {
+    const recorder = (what: string) => fetch(`${this.endpoint}/moto-api/recorder/${what}`, { method: "POST" });
+    await recorder("reset-recording");
+    await recorder("start-recording");
+    try {
+      const result = await body();
+      const text = await (await fetch(`${this.endpoint}/moto-api/recorder/download-recording`)).text();
+      return {
+        result,
+        requests: text
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as RecordedRequest),
+      };
+    } finally {
+      await recorder("stop-recording");
+    }
   }
 
   /** Removes the log; call when everything went well (on failure, the log is what explains it). */

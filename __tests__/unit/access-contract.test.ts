@@ -1,0 +1,108 @@
+// The reviewed access contract (docs/access/): the calls the real provider made against the emulator,
+// per stack kind and phase (recorded by __tests__/e2e/access-recording.test.ts), and the calls the
+// emulator cannot produce (reviewed by hand). Evaluated here by an independent IAM policy engine.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { resourcesOf, synthAll } from "../helpers/example";
+import { decide, renderedByTerraform } from "../helpers/iam";
+import { AUTO_SCALING_GRANT_OPERATIONS, AUTO_SCALING_SERVICE_LINKED_ROLE } from "../../constructs/shared-ami-key";
+
+const ROOT = join(__dirname, "..", "..");
+const recorded = JSON.parse(readFileSync(join(ROOT, "docs", "access", "recorded.json"), "utf8")) as Record<string, Record<string, string[]>>;
+const unrecordable = JSON.parse(readFileSync(join(ROOT, "docs", "access", "unrecordable.json"), "utf8")) as {
+  calls: { where: string; role: string; actions: string[]; why: string; source: string }[];
+};
+
+const WORKLOAD = "444455556666";
+const SHARED = "111122223333";
+const KEY = `arn:aws:kms:ap-northeast-1:${SHARED}:key/mrk-1234abcd12ab34cd56ef1234567890ab`;
+const phases = Object.entries(recorded).flatMap(([kind, byPhase]) => Object.entries(byPhase).map(([phase, actions]) => ({ kind, phase, actions })));
+const services = [...new Set(phases.flatMap((p) => p.actions.map((a) => a.split(":")[0])))];
+/** What a read-only plan role may do: AWS's ReadOnlyAccess in its essence (docs/ci-roles.md), for every service called. */
+const READ_ONLY = {
+  name: "read-only",
+  policy: {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: services.flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]), Resource: "*" }],
+  },
+};
+/** Actions every identity may call without a permission. */
+const NO_PERMISSION_NEEDED = new Set(["sts:GetCallerIdentity"]);
+const readOnlyPhases = phases.filter((p) => p.phase.includes("read-only"));
+
+describe("the recorded access contract", () => {
+  it("covers every workload kind with plan, create, update or destroy phases, each with calls", () => {
+    expect(phases.length).toBeGreaterThanOrEqual(8);
+    for (const { kind, phase, actions } of phases) expect(`${kind}: ${phase}: ${actions.length}`).not.toMatch(/: 0$/);
+    expect(phases.some((p) => p.phase.startsWith("apply: create"))).toBe(true);
+    expect(phases.some((p) => p.phase === "destroy")).toBe(true);
+  });
+
+  // A read-only plan (pull requests, `golden-ami plan --read-only`) must need nothing but reads: a
+  // provider that writes during refresh would fail under the plan role, or worse, succeed under a
+  // broader one. Each recorded call is evaluated against a read-only identity.
+  it.each(readOnlyPhases.map((p) => [`${p.kind}, ${p.phase}`, p.actions] as const))("%s: every call is allowed to a read-only role", async (_, actions) => {
+    const refused: string[] = [];
+    for (const action of actions.filter((a) => !NO_PERMISSION_NEEDED.has(a))) {
+      const { decision } = await decide(
+        { principal: `arn:aws:iam::${WORKLOAD}:role/golden-ami-plan`, action, resource: "*", resourceAccount: WORKLOAD },
+        { identityPolicies: [READ_ONLY] },
+      ).catch((error: Error) => ({ decision: `not evaluable (${error.message.slice(0, 200)})` }));
+      if (decision !== "Allowed") refused.push(`${action}: ${decision}`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  // Every KMS call recorded against the shared key is allowed by the key policy, for the role of its
+  // phase (RetireGrant is authorized by the grant itself, whose retiring principal is the caller's account).
+  it("every recorded KMS call on the shared key is allowed by its key policy for the role that makes it", async () => {
+    const keyPolicy = JSON.parse(
+      renderedByTerraform(resourcesOf(synthAll().shared, "aws_kms_key").find((k) => String(k.description).includes("golden AMIs"))!.policy as string, {
+        "data.aws_partition.partition.partition": "aws",
+      }),
+    );
+    const refused: string[] = [];
+    const seen = new Set<string>();
+    for (const { kind, phase, actions } of phases.filter((p) => p.kind.startsWith("workload"))) {
+      for (const action of actions.filter((a) => a.startsWith("kms:") && a !== "kms:RetireGrant")) {
+        const role = phase.includes("read-only") ? "golden-ami-plan" : "golden-ami-deploy";
+        seen.add(action);
+        const context: Record<string, string | string[]> = {
+          "aws:PrincipalOrgID": "o-xxxxxxxxxx",
+          "aws:PrincipalAccount": WORKLOAD,
+          "kms:CallerAccount": WORKLOAD,
+        };
+        if (action === "kms:CreateGrant") {
+          Object.assign(context, {
+            "kms:GranteePrincipal": `arn:aws:iam::${WORKLOAD}:${AUTO_SCALING_SERVICE_LINKED_ROLE}`,
+            "kms:RetiringPrincipal": `arn:aws:iam::${WORKLOAD}:root`,
+            "kms:GrantOperations": [...AUTO_SCALING_GRANT_OPERATIONS],
+          });
+        }
+        const identity =
+          role === "golden-ami-plan"
+            ? READ_ONLY
+            : { name: "deploy-kms", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: KEY }] } };
+        const { decision, detail } = await decide(
+          { principal: `arn:aws:iam::${WORKLOAD}:role/${role}`, action, resource: KEY, resourceAccount: SHARED, context },
+          { resourcePolicy: keyPolicy, identityPolicies: [identity] },
+        );
+        if (decision !== "Allowed") refused.push(`${kind}, ${phase}: ${action} by ${role}: ${decision} (${detail})`);
+      }
+    }
+    expect(refused).toEqual([]);
+    // The provider's grant calls were recorded at all: otherwise this test would prove nothing.
+    expect([...seen].sort()).toEqual(expect.arrayContaining(["kms:CreateGrant", "kms:DescribeKey", "kms:ListGrants"]));
+  });
+
+  it("lists what the emulator cannot produce, each with its role, reason and source", () => {
+    expect(unrecordable.calls.length).toBeGreaterThan(0);
+    for (const call of unrecordable.calls) {
+      expect(call.actions.length).toBeGreaterThan(0);
+      for (const action of call.actions) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+      expect(call.role.length).toBeGreaterThan(3);
+      expect(call.why.length).toBeGreaterThan(20);
+      expect(call.source.length).toBeGreaterThan(10);
+    }
+  });
+});
