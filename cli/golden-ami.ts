@@ -1,4 +1,5 @@
 // `golden-ami <command>`: what platform engineers and CI run besides cdktf. One file per command.
+import { registerAccessPolicy } from "./access-policy";
 import { registerApply } from "./apply";
 import { registerFleet } from "./fleet";
 import { registerLock } from "./lock";
@@ -24,6 +25,7 @@ export function goldenAmiProgram() {
     registerFleet,
     registerPromote,
     registerRevoke,
+    registerAccessPolicy,
   ])
     register(program);
   return program;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { resourcesOf, synthAll } from "../helpers/example";
 import { decide, renderedByTerraform } from "../helpers/iam";
 import { AUTO_SCALING_GRANT_OPERATIONS, AUTO_SCALING_SERVICE_LINKED_ROLE } from "../../constructs/shared-ami-key";
+import { readAccessContract, workloadActions, workloadRolePolicy } from "../../lib/access/role-policies";
 
 const ROOT = join(__dirname, "..", "..");
 const recorded = JSON.parse(readFileSync(join(ROOT, "docs", "access", "recorded.json"), "utf8")) as Record<string, Record<string, string[]>>;
@@ -104,5 +105,124 @@ describe("the recorded access contract", () => {
       expect(call.why.length).toBeGreaterThan(20);
       expect(call.source.length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe("the workload roles' policies, generated from the contract (golden-ami access-policy)", () => {
+  const contract = readAccessContract();
+  const account = { accountId: WORKLOAD, sharedAccountId: SHARED };
+  const policies = { plan: workloadRolePolicy(contract, "plan", account), deploy: workloadRolePolicy(contract, "deploy", account) };
+  const keyPolicy = JSON.parse(
+    renderedByTerraform(resourcesOf(synthAll().shared, "aws_kms_key").find((k) => String(k.description).includes("golden AMIs"))!.policy as string, {
+      "data.aws_partition.partition.partition": "aws",
+    }),
+  );
+  const PARAMETER = `arn:aws:ssm:ap-northeast-1:${WORKLOAD}:parameter/golden-ami/sample/staging`;
+
+  /** The call as AWS sees it: the resource it names and the context AWS fills. */
+  function callOf(action: string, role: "plan" | "deploy") {
+    const principal = `arn:aws:iam::${WORKLOAD}:role/golden-ami-${role}`;
+    const context: Record<string, string | string[]> = {
+      "aws:PrincipalOrgID": "o-xxxxxxxxxx",
+      "aws:PrincipalAccount": WORKLOAD,
+      "kms:CallerAccount": WORKLOAD,
+    };
+    if (action.startsWith("kms:")) {
+      if (action === "kms:CreateGrant")
+        Object.assign(context, {
+          "kms:GranteePrincipal": `arn:aws:iam::${WORKLOAD}:${AUTO_SCALING_SERVICE_LINKED_ROLE}`,
+          "kms:RetiringPrincipal": `arn:aws:iam::${WORKLOAD}:root`,
+          "kms:GrantOperations": [...AUTO_SCALING_GRANT_OPERATIONS],
+        });
+      return { call: { principal, action, resource: KEY, resourceAccount: SHARED, context }, resourcePolicy: keyPolicy };
+    }
+    if (action.startsWith("ssm:") && action !== "ssm:DescribeParameters")
+      return { call: { principal, action, resource: PARAMETER, resourceAccount: WORKLOAD, context } };
+    if (action === "iam:CreateServiceLinkedRole")
+      return {
+        call: {
+          principal,
+          action,
+          resource: `arn:aws:iam::${WORKLOAD}:${AUTO_SCALING_SERVICE_LINKED_ROLE}`,
+          resourceAccount: WORKLOAD,
+          context: { ...context, "iam:AWSServiceName": "autoscaling.amazonaws.com" },
+        },
+      };
+    return { call: { principal, action, resource: "*", resourceAccount: WORKLOAD, context } };
+  }
+
+  async function decisionOf(action: string, role: "plan" | "deploy") {
+    const { call, resourcePolicy } = callOf(action, role);
+    return (await decide(call, { resourcePolicy, identityPolicies: [{ name: `golden-ami-${role}`, policy: policies[role] }] })).decision;
+  }
+
+  it("name every action exactly: no wildcard action, no AWS managed policy", () => {
+    for (const policy of Object.values(policies)) {
+      for (const statement of policy.Statement as { Action: string[] }[]) for (const action of statement.Action) expect(action).not.toContain("*");
+      expect(JSON.stringify(policy)).not.toMatch(/ReadOnlyAccess|AdministratorAccess/);
+    }
+  });
+
+  // Every call the real provider made in every phase is allowed to the role that makes it: a role too
+  // narrow for what the stacks do fails here, not in a customer's account.
+  it.each(phases.filter((p) => p.kind.startsWith("workload")).map((p) => [`${p.kind}, ${p.phase}`, p] as const))("%s: allowed to its role", async (_, p) => {
+    const role = p.phase.includes("read-only") ? "plan" : "deploy";
+    const refused: string[] = [];
+    for (const action of p.actions.filter((a) => !NO_PERMISSION_NEEDED.has(a) && a !== "kms:RetireGrant")) {
+      const decision = await decisionOf(action, role);
+      if (decision !== "Allowed") refused.push(`${action} by golden-ami-${role}: ${decision}`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it("the deploy role may also do what the emulator cannot show (instance refresh, the service-linked role)", async () => {
+    for (const action of [
+      "autoscaling:StartInstanceRefresh",
+      "autoscaling:DescribeInstanceRefreshes",
+      "autoscaling:CancelInstanceRefresh",
+      "iam:CreateServiceLinkedRole",
+    ]) {
+      expect(`${action}: ${await decisionOf(action, "deploy")}`).toBe(`${action}: Allowed`);
+    }
+  });
+
+  it("the plan role is denied every call only applies make", async () => {
+    const writes = workloadActions(contract, "deploy").filter((a) => !workloadActions(contract, "plan").includes(a));
+    expect(writes).toEqual(expect.arrayContaining(["ec2:CreateLaunchTemplate", "autoscaling:UpdateAutoScalingGroup", "kms:CreateGrant", "ssm:PutParameter"]));
+    const allowed: string[] = [];
+    for (const action of writes) if ((await decisionOf(action, "plan")) === "Allowed") allowed.push(action);
+    expect(allowed).toEqual([]);
+  });
+
+  it("the deploy role is denied outside the project's scope", async () => {
+    const principal = `arn:aws:iam::${WORKLOAD}:role/golden-ami-deploy`;
+    const identityPolicies = [{ name: "golden-ami-deploy", policy: policies.deploy }];
+    const context = { "aws:PrincipalOrgID": "o-xxxxxxxxxx", "aws:PrincipalAccount": WORKLOAD };
+    const cases = [
+      {
+        principal,
+        action: "ssm:PutParameter",
+        resource: `arn:aws:ssm:ap-northeast-1:${WORKLOAD}:parameter/app/database/password`,
+        resourceAccount: WORKLOAD,
+        context,
+      },
+      {
+        principal,
+        action: "kms:CreateGrant",
+        resource: `arn:aws:kms:ap-northeast-1:${WORKLOAD}:key/00000000-0000-0000-0000-000000000000`,
+        resourceAccount: WORKLOAD,
+        context,
+      },
+      {
+        principal,
+        action: "iam:CreateServiceLinkedRole",
+        resource: `arn:aws:iam::${WORKLOAD}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`,
+        resourceAccount: WORKLOAD,
+        context: { ...context, "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" },
+      },
+      { principal, action: "iam:CreateRole", resource: `arn:aws:iam::${WORKLOAD}:role/anything`, resourceAccount: WORKLOAD, context },
+      { principal, action: "ec2:TerminateInstances", resource: "*", resourceAccount: WORKLOAD, context },
+    ];
+    for (const c of cases) expect(`${c.action} ${c.resource}: ${(await decide(c, { identityPolicies })).decision}`).not.toMatch(/: Allowed$/);
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { run, RunResult } from "../../lib/process";
 
 const ROOT = join(__dirname, "..", "..");
-const COMMANDS = ["plan", "apply", "report", "stacks", "lock", "schema", "orphans", "fleet", "promote", "revoke"];
+const COMMANDS = ["plan", "apply", "report", "stacks", "lock", "schema", "orphans", "fleet", "promote", "revoke", "access-policy"];
 
 function goldenAmi(...args: string[]): Promise<RunResult> {
   return run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
@@ -52,6 +52,7 @@ describe("golden-ami", () => {
       `option '--image <name>' argument 'nope' is invalid. expected one of sample`,
     ],
     ["revoke", ["nope", "--reason", "CVE-2026-0001 in openssl"], "command-argument value 'nope' is invalid for argument 'ami-id'."],
+    ["access-policy", ["--role", "admin"], "option '--role <role>' argument 'admin' is invalid."],
   ])("%s %j: a wrong value is one line naming it, exit 2", async (name, args, message) => {
     const result = await goldenAmi(name, ...args);
     expect(result.stdout).toBe("");
@@ -127,7 +128,13 @@ describe("package.json scripts", () => {
   const SYSTEM = new Set(["node", "npm", "bash", "sh"]);
 
   it.each(Object.entries(scripts))("%s starts with a command npm ci provides (%s)", (_, script) => {
-    for (const command of script.split(/&&|\|\|/).map((part) => part.trim().split(/\s+/)[0])) {
+    // The first word of each part that is not an environment assignment (NAME=value).
+    for (const command of script.split(/&&|\|\|/).map((part) =>
+      part
+        .trim()
+        .split(/\s+/)
+        .find((word) => !/^[A-Z_][A-Z0-9_]*=/.test(word))!,
+    )) {
       if (!SYSTEM.has(command)) expect(existsSync(join(ROOT, "node_modules", ".bin", command))).toBe(true);
     }
   });

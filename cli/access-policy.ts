@@ -1,0 +1,32 @@
+// golden-ami access-policy: the least-privilege IAM policies of each workload account's plan and deploy
+// roles, derived from the reviewed access contract (docs/access/), to attach instead of ReadOnlyAccess.
+import { Command, Option } from "@commander-js/extra-typings";
+import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
+
+export function registerAccessPolicy(program: Command): void {
+  const command = program
+    .command("access-policy")
+    .description("print the IAM policies of each workload account's plan and deploy roles, from the access contract")
+    .addOption(new Option("--role <role>", "only this role's policy").choices(["plan", "deploy"] as const))
+    .option("--config <file>", CONFIG_OPTION_HELP)
+    .action((options) => {
+      const { loadConfig } = require("../config/load") as typeof import("../config/load");
+      const { partitionOf } = require("../config/roles") as typeof import("../config/roles");
+      const { readAccessContract, workloadRolePolicy } = require("../lib/access/role-policies") as typeof import("../lib/access/role-policies");
+      const { config } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
+      const contract = readAccessContract();
+      const roles = options.role ? [options.role] : (["plan", "deploy"] as const);
+      const accounts = [...new Set(config.workloads.map((w) => w.account_id))].sort();
+      const partition = partitionOf(config.organization.arn);
+      const policies = Object.fromEntries(
+        accounts.map((accountId) => [
+          accountId,
+          Object.fromEntries(
+            roles.map((role) => [role, workloadRolePolicy(contract, role, { accountId, sharedAccountId: config.shared.account_id, partition })]),
+          ),
+        ]),
+      );
+      console.log(JSON.stringify(policies, null, 2));
+    });
+  withExample(command, "npx golden-ami access-policy", "npx golden-ami access-policy --role plan | jq '.\"444455556666\".plan'");
+}

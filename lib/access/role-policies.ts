@@ -1,0 +1,73 @@
+// Least-privilege IAM policies for the per-account CI roles, derived from the access contract: the
+// actions the real provider called per phase (docs/access/recorded.json) and the reviewed calls the
+// emulator cannot produce (docs/access/unrecordable.json). A plan role gets exactly the reads of
+// read-only plans; a deploy role every call of every phase. No `*` action, no AWS managed policy.
+import { readFileSync } from "node:fs";
+import { ACCESS_RECORDED_FILE, ACCESS_UNRECORDABLE_FILE } from "../../config/paths";
+
+export type RolePurpose = "plan" | "deploy";
+
+export interface AccessContract {
+  /** stack kind → phase → IAM actions. */
+  readonly recorded: Readonly<Record<string, Readonly<Record<string, ReadonlyArray<string>>>>>;
+  readonly unrecordable: ReadonlyArray<{ readonly where: string; readonly role: string; readonly actions: ReadonlyArray<string> }>;
+}
+
+export function readAccessContract(): AccessContract {
+  const recorded = JSON.parse(readFileSync(ACCESS_RECORDED_FILE, "utf8")) as AccessContract["recorded"];
+  const unrecordable = (JSON.parse(readFileSync(ACCESS_UNRECORDABLE_FILE, "utf8")) as { calls: AccessContract["unrecordable"] }).calls;
+  return { recorded, unrecordable };
+}
+
+/** Actions AWS authorizes without any permission: never listed. */
+const NO_PERMISSION_NEEDED = new Set(["sts:GetCallerIdentity"]);
+
+export interface WorkloadAccount {
+  readonly accountId: string;
+  /** The account that owns the shared AMI key. */
+  readonly sharedAccountId: string;
+  readonly partition?: string;
+}
+
+/** The actions a workload account's role of `purpose` needs, from the contract (sorted, unique). */
+export function workloadActions(contract: AccessContract, purpose: RolePurpose): string[] {
+  const phases = Object.entries(contract.recorded)
+    .filter(([kind]) => kind.startsWith("workload"))
+    .flatMap(([, byPhase]) => Object.entries(byPhase))
+    .filter(([phase]) => purpose === "deploy" || phase.includes("read-only"));
+  const reviewed = contract.unrecordable.filter((call) => call.where.startsWith("workload stack") && call.role === purpose).flatMap((call) => call.actions);
+  return [...new Set([...phases.flatMap(([, actions]) => actions), ...reviewed])].filter((a) => !NO_PERMISSION_NEEDED.has(a)).sort();
+}
+
+/**
+ * The identity policy of a workload account's plan or deploy role. Scoped where the service allows:
+ * KMS to the shared account's keys, SSM to the project's /golden-ami/ parameters, service-linked role
+ * creation to Auto Scaling's; the rest of EC2 and Auto Scaling on "*" (their create calls name no
+ * resource ARN before it exists).
+ */
+export function workloadRolePolicy(contract: AccessContract, purpose: RolePurpose, account: WorkloadAccount) {
+  const partition = account.partition ?? "aws";
+  const actions = workloadActions(contract, purpose);
+  const of = (service: string) => actions.filter((a) => a.startsWith(`${service}:`));
+  const rest = actions.filter((a) => !["kms", "ssm", "iam"].some((s) => a.startsWith(`${s}:`)));
+  const ssmParameters = of("ssm").filter((a) => a !== "ssm:DescribeParameters");
+  const statements = [
+    { Sid: "ComputeAndScaling", Effect: "Allow", Action: rest, Resource: "*" },
+    of("kms").length > 0 && { Sid: "SharedAmiKey", Effect: "Allow", Action: of("kms"), Resource: `arn:${partition}:kms:*:${account.sharedAccountId}:key/*` },
+    ssmParameters.length > 0 && {
+      Sid: "ProjectParameters",
+      Effect: "Allow",
+      Action: ssmParameters,
+      Resource: `arn:${partition}:ssm:*:${account.accountId}:parameter/golden-ami/*`,
+    },
+    of("ssm").includes("ssm:DescribeParameters") && { Sid: "ListParameters", Effect: "Allow", Action: ["ssm:DescribeParameters"], Resource: "*" },
+    of("iam").includes("iam:CreateServiceLinkedRole") && {
+      Sid: "AutoScalingServiceLinkedRole",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: `arn:${partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+      Condition: { StringEquals: { "iam:AWSServiceName": "autoscaling.amazonaws.com" } },
+    },
+  ].filter(Boolean);
+  return { Version: "2012-10-17", Statement: statements };
+}
