@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { EXAMPLE_CONFIG, loadConfig } from "./config/load";
 import { ConfigError } from "./config/problems";
+import { readAccessContract } from "./lib/access/role-policies";
 import { addStacks } from "./stacks";
 import { localStateInCi } from "./stacks/state-policy";
 
@@ -11,12 +12,14 @@ const localStateDir = process.env.AMI_PIPELINE_STATE_DIR || undefined;
 const rolePurpose = process.env.AMI_PIPELINE_ROLE_PURPOSE === "plan" ? "plan" : "deploy";
 const ci = ["CI", "GITHUB_ACTIONS", "GITLAB_CI"].filter((name) => (process.env[name] ?? "") !== "" && process.env[name] !== "false");
 const allowLocalState = process.env.AMI_PIPELINE_ALLOW_LOCAL_STATE === "1";
+// Bootstrap stacks (the per-account CI roles) only when an administrator asks for them; CI never does.
+const bootstrap = process.env.AMI_PIPELINE_BOOTSTRAP === "1";
 
 try {
   const loaded = loadConfig(configPath); // before App(), which creates the output directory
   localStateInCi(loaded, ci, allowLocalState);
   const app = new App();
-  addStacks(app, loaded, { commit, localStateDir, rolePurpose });
+  addStacks(app, loaded, { commit, localStateDir, rolePurpose, bootstrap: bootstrap ? { contract: readAccessContract() } : undefined });
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { checkComponentDocument, ComponentDocument } from "./component-document";
-import { SHARED_STACK_NAME } from "./conventions";
+import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "./conventions";
 import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
 import { encryptionAndLifecycleProblems } from "./encryption-rules";
 import { rolloutProblems } from "./rollout-rules";
@@ -155,7 +155,14 @@ function uniqueNames(config: Config): Problem[] {
     ...config.workloads.flatMap((w, i) =>
       w.name === SHARED_STACK_NAME
         ? [{ path: `workloads[${i}].name`, message: `got "${SHARED_STACK_NAME}", which is the shared stack's name; expected another name` }]
-        : [],
+        : w.name.startsWith(BOOTSTRAP_STACK_PREFIX)
+          ? [
+              {
+                path: `workloads[${i}].name`,
+                message: `got "${w.name}", expected a name that does not start with "${BOOTSTRAP_STACK_PREFIX}" (bootstrap stacks are named so)`,
+              },
+            ]
+          : [],
     ),
   ];
 }

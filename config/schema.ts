@@ -359,6 +359,18 @@ export const NotificationsSchema = z.strictObject({
     .default(["AVAILABLE", "FAILED"]),
 });
 
+/**
+ * Per-account roles as code (stacks/bootstrap-stack.ts): who may assume each workload account's plan
+ * and deploy roles. Synthesized only with AMI_PIPELINE_BOOTSTRAP=1, applied once per account by an
+ * administrator (README, "Bootstrapping an account").
+ */
+export const BootstrapSchema = z.strictObject({
+  /** Principals (the CI's plan role, through OIDC) that may assume every plan role. */
+  plan_trusted_by: z.array(roleArn).min(1),
+  /** Principals (the CI's deploy roles) that may assume every deploy role. */
+  deploy_trusted_by: z.array(roleArn).min(1),
+});
+
 export const ConfigSchema = z.strictObject({
   organization: z.strictObject({
     arn: matches(ORGANIZATION_ARN, "an organization ARN (arn:aws:organizations::<12-digit management account>:organization/o-<10 to 32 characters>)"),
@@ -371,6 +383,8 @@ export const ConfigSchema = z.strictObject({
   }),
   /** Roles by convention for every stack that names none (docs/ci-roles.md). @default - no convention */
   ci_roles: CiRolesSchema.optional(),
+  /** @default - no bootstrap stacks: the roles are made by hand (docs/ci-roles.md) */
+  bootstrap: BootstrapSchema.optional(),
   /** @default - local state, one file per stack */
   state: StateSchema.optional(),
   tags: tags.default({}),
@@ -410,6 +424,7 @@ export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 export type BlockDeviceConfig = z.infer<typeof BlockDeviceSchema>;
 export type StateConfig = z.infer<typeof StateSchema>;
 export type CiRolesConfig = z.infer<typeof CiRolesSchema>;
+export type BootstrapConfig = z.infer<typeof BootstrapSchema>;
 export type LifecycleConfig = z.infer<typeof LifecycleSchema>;
 export type AmiSourceConfig = z.infer<typeof AmiSourceSchema>;
 export type AutoScalingConfig = z.infer<typeof AutoScalingSchema>;

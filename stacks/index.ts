@@ -4,6 +4,11 @@ import { terraformLiteral, terraformLiterals } from "../constructs/terraform-lit
 import type { LoadedConfig } from "../config/load";
 import type { RolePurpose } from "../config/roles";
 import { SHARED_STACK_NAME } from "../config/conventions";
+import { ConfigError } from "../config/problems";
+import { partitionOf } from "../config/roles";
+import type { Config } from "../config/schema";
+import type { AccessContract } from "../lib/access/role-policies";
+import { BOOTSTRAP_STACK_PREFIX, BootstrapStack } from "./bootstrap-stack";
 import { checkNameClaims } from "./name-claims";
 import { SharedImageStack } from "./shared-image-stack";
 import { StateLocation } from "./stack-foundation";
@@ -18,6 +23,11 @@ export interface BuildOptions {
   readonly localStateDir?: string;
   /** Which role each provider assumes: read-only for plans, the deploy role for applies. @default "deploy" */
   readonly rolePurpose?: RolePurpose;
+  /**
+   * Add a bootstrap stack per workload account (the configuration's `bootstrap` section is required),
+   * with role policies from this contract. @default - none: CI never synthesizes them
+   */
+  readonly bootstrap?: { readonly contract: AccessContract };
 }
 
 /** One shared stack, and one stack per workload (account/region/environment). */
@@ -57,7 +67,32 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
     { stack: shared, accountId: config.shared.account_id, region: config.shared.region },
     ...workloads.map((stack, i) => ({ stack, accountId: config.workloads[i].account_id, region: config.workloads[i].region })),
   ]);
+  const bootstraps = options.bootstrap ? addBootstrapStacks(app, config, state, options.bootstrap.contract) : [];
   // The project's policy rules run on every stack at synth; a violation is an error naming the resource.
-  for (const stack of [shared, ...workloads]) Aspects.of(stack).add(new PolicyAspect());
-  return { shared, workloads };
+  for (const stack of [shared, ...workloads, ...bootstraps]) Aspects.of(stack).add(new PolicyAspect());
+  return { shared, workloads, bootstraps };
+}
+
+/** One bootstrap stack per workload account, in the region of its first workload. */
+function addBootstrapStacks(app: App, config: Config, state: StateLocation, contract: AccessContract): BootstrapStack[] {
+  const bootstrap = config.bootstrap;
+  if (!bootstrap) {
+    throw new ConfigError("(configuration)", [
+      { path: "bootstrap", message: "is missing; AMI_PIPELINE_BOOTSTRAP=1 needs it: who may assume the plan and deploy roles" },
+    ]);
+  }
+  const accounts = new Map<string, string>();
+  for (const workload of config.workloads) if (!accounts.has(workload.account_id)) accounts.set(workload.account_id, workload.region);
+  return [...accounts].map(
+    ([accountId, region]) =>
+      new BootstrapStack(app, `${BOOTSTRAP_STACK_PREFIX}${accountId}`, {
+        config,
+        bootstrap,
+        accountId,
+        region,
+        contract,
+        partition: partitionOf(config.organization.arn),
+        state,
+      }),
+  );
 }

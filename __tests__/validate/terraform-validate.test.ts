@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeScenarioConfig } from "../../tools/emulator/scenario";
@@ -52,5 +52,33 @@ describe("terraform validate on a blue/green workload with both colours", () => 
     const synth = await synthesize({ outdir: join(dir, "out"), configPath });
     expect(synth.stderr).toBe("");
     await validate(join(dir, "out", "stacks", "web-production"));
+  });
+});
+
+describe("terraform validate on a bootstrap stack (AMI_PIPELINE_BOOTSTRAP=1)", () => {
+  it("synthesizes one per workload account, valid Terraform, with no wildcard action", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "validate-bootstrap-"));
+    const configPath = writeScenarioConfig({
+      dir,
+      edit: (document) =>
+        document.set(
+          "bootstrap",
+          document.createNode({
+            plan_trusted_by: ["arn:aws:iam::123456789012:role/golden-ami-ci-plan"],
+            deploy_trusted_by: ["arn:aws:iam::123456789012:role/golden-ami-ci-deploy"],
+          }),
+        ),
+    });
+    const outdir = join(dir, "out");
+    const synth = await synthesize({ outdir, configPath, env: { ...process.env, AMI_PIPELINE_BOOTSTRAP: "1" } });
+    expect(synth.stderr).toBe("");
+    const bootstraps = readdirSync(join(outdir, "stacks")).filter((s) => s.startsWith("bootstrap-"));
+    expect(bootstraps).toEqual(["bootstrap-111122223333"]); // the scenario puts every workload in the emulated account
+    await validate(join(outdir, "stacks", bootstraps[0]));
+    const stack = readFileSync(join(outdir, "stacks", bootstraps[0], "cdk.tf.json"), "utf8");
+    for (const policy of Object.values(JSON.parse(stack).resource.aws_iam_role_policy) as { policy: string }[]) {
+      for (const statement of JSON.parse(policy.policy).Statement as { Action: string[] }[])
+        for (const action of statement.Action) expect(action).not.toContain("*");
+    }
   });
 });

@@ -1,0 +1,77 @@
+// Bootstrap stacks: each workload account's CI roles as code, with the policies derived from the
+// access contract (evaluated call by call in access-contract.test.ts).
+import { Testing } from "cdktf";
+import { ConfigError } from "../../config/problems";
+import { readAccessContract, workloadRolePolicy } from "../../lib/access/role-policies";
+import { addStacks } from "../../stacks";
+import { exampleRaw, load, problemsOf, RawConfig, resourcesOf } from "../helpers/example";
+
+const CI_PLAN = "arn:aws:iam::123456789012:role/golden-ami-ci-plan";
+const CI_DEPLOY = "arn:aws:iam::123456789012:role/golden-ami-ci-deploy-production";
+const contract = readAccessContract();
+
+function withBootstrap(): RawConfig {
+  const raw = exampleRaw();
+  raw.bootstrap = { plan_trusted_by: [CI_PLAN], deploy_trusted_by: [CI_DEPLOY] };
+  return raw;
+}
+
+describe("bootstrap stacks", () => {
+  const app = Testing.app();
+  const { bootstraps } = addStacks(app, load(withBootstrap()), { bootstrap: { contract } });
+  const synthesized = Testing.synth(bootstraps[0]);
+  const roles = resourcesOf(synthesized, "aws_iam_role");
+  const policies = resourcesOf(synthesized, "aws_iam_role_policy");
+
+  it("one per workload account, acting in that account only and assuming no role", () => {
+    expect(bootstraps.map((s) => s.node.id)).toEqual(["bootstrap-444455556666"]);
+    const [provider] = JSON.parse(synthesized).provider.aws;
+    expect(provider.allowed_account_ids).toEqual(["444455556666"]);
+    expect(provider.assume_role).toBeUndefined();
+  });
+
+  it("makes the plan and deploy roles, each trusted by its CI principals only", () => {
+    const trust = Object.fromEntries(roles.map((r) => [r.name, JSON.parse(r.assume_role_policy as string).Statement]));
+    expect(trust).toEqual({
+      "golden-ami-plan": [{ Effect: "Allow", Principal: { AWS: [CI_PLAN] }, Action: "sts:AssumeRole" }],
+      "golden-ami-deploy": [{ Effect: "Allow", Principal: { AWS: [CI_DEPLOY] }, Action: "sts:AssumeRole" }],
+    });
+  });
+
+  it("gives each role exactly the policy derived from the contract, and no managed policy", () => {
+    const account = { accountId: "444455556666", sharedAccountId: "111122223333", partition: "aws" };
+    // Each policy is attached to its role by the role's Terraform id (PlanRole, DeployRole).
+    const byRole = Object.fromEntries(policies.map((p) => [/PlanRole/.test(String(p.role)) ? "plan" : "deploy", JSON.parse(p.policy as string)]));
+    expect(byRole).toEqual({ plan: workloadRolePolicy(contract, "plan", account), deploy: workloadRolePolicy(contract, "deploy", account) });
+    expect(resourcesOf(synthesized, "aws_iam_role_policy_attachment")).toEqual([]);
+    expect(synthesized).not.toMatch(/ReadOnlyAccess|AdministratorAccess/);
+  });
+
+  it("uses the ci_roles names when the configuration sets them", () => {
+    const raw = withBootstrap();
+    raw.ci_roles = { plan_role_name: "ami-plan", deploy_role_name: "ami-deploy" };
+    const { bootstraps: named } = addStacks(Testing.app(), load(raw), { bootstrap: { contract } });
+    expect(
+      resourcesOf(Testing.synth(named[0]), "aws_iam_role")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["ami-deploy", "ami-plan"]);
+  });
+
+  it("are not made unless asked for (CI never asks)", () => {
+    expect(addStacks(Testing.app(), load(withBootstrap())).bootstraps).toEqual([]);
+  });
+
+  it("throws naming the bootstrap section when asked for without it", () => {
+    expect(() => addStacks(Testing.app(), load(exampleRaw()), { bootstrap: { contract } })).toThrow(ConfigError);
+    expect(() => addStacks(Testing.app(), load(exampleRaw()), { bootstrap: { contract } })).toThrow(/bootstrap: is missing; AMI_PIPELINE_BOOTSTRAP=1 needs it/);
+  });
+
+  it("refuses a workload named like a bootstrap stack", () => {
+    const raw = exampleRaw();
+    raw.workloads[0].name = "bootstrap-1";
+    expect(problemsOf(raw)).toContainEqual(
+      expect.objectContaining({ path: "workloads[0].name", message: expect.stringContaining('does not start with "bootstrap-"') }),
+    );
+  });
+});
