@@ -8,6 +8,7 @@ export function rolloutProblems(config: Config): Problem[] {
     ...serviceLinkedRoleProblems(config),
     ...publishedParameterProblems(config),
     ...config.workloads.flatMap((workload, i) => [
+      ...distributedRegionProblems(config, workload, `workloads[${i}].region`),
       ...autoScalingProblems(workload, `workloads[${i}].auto_scaling`),
       ...refreshProblems(workload, `workloads[${i}].auto_scaling`),
       ...promotionProblems(config, workload, `workloads[${i}]`),
@@ -166,4 +167,18 @@ function blueGreenProblems(workload: WorkloadConfig, path: string): Problem[] {
     }
   }
   return problems;
+}
+
+/** A workload runs its image's AMIs only in a region the image is distributed to (and the key replicated to). */
+function distributedRegionProblems(config: Config, workload: Config["workloads"][number], path: string): Problem[] {
+  const image = config.images.find((i) => i.name === workload.image);
+  if (!image) return [];
+  const regions = image.distribution.regions ?? [config.shared.region];
+  if (regions.includes(workload.region)) return [];
+  return [
+    {
+      path,
+      message: `got "${workload.region}", but image "${image.name}" is distributed to ${regions.join(", ")} only; expected one of those, or add ${workload.region} to images[].distribution.regions`,
+    },
+  ];
 }

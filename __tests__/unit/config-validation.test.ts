@@ -8,6 +8,16 @@ function renameImage(c: RawConfig, name: string): void {
 }
 
 const rules: Rule[] = [
+  {
+    rule: "a workload runs in a region its image is distributed to",
+    bad: (c) => (c.workloads[0].region = "eu-west-1"),
+    good: (c) => {
+      for (const w of c.workloads) w.region = "eu-west-1";
+      c.images[0].distribution.regions = ["ap-northeast-1", "eu-west-1"];
+    },
+    path: "workloads[0].region",
+    mentions: ['"eu-west-1"', 'image "sample" is distributed to ap-northeast-1 only', "images[].distribution.regions"],
+  },
   // AWS's documented limits, refused before Terraform runs instead of at apply.
   {
     rule: "tag keys do not start with aws: (reserved for AWS)",
