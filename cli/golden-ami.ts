@@ -5,6 +5,7 @@ import { registerFleet } from "./fleet";
 import { registerLock } from "./lock";
 import { registerOrphans } from "./orphans";
 import { registerPlan } from "./plan";
+import { registerPreflight } from "./preflight";
 import { registerPromote } from "./promote";
 import { rootCommand, runProgram } from "./program";
 import { registerReport } from "./report";
@@ -26,6 +27,7 @@ export function goldenAmiProgram() {
     registerPromote,
     registerRevoke,
     registerAccessPolicy,
+    registerPreflight,
   ])
     register(program);
   return program;

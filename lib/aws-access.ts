@@ -5,6 +5,7 @@ import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { S3Client } from "@aws-sdk/client-s3";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { partitionOf, roleFor, RolePurpose } from "../config/roles";
 import type { Config } from "../config/schema";
 import { SHARED_STACK_NAME } from "../config/conventions";
@@ -49,29 +50,31 @@ export function stateTarget(state: NonNullable<Config["state"]>): AccessTarget {
   return { stack: "state", purpose: "plan", region: state.region, roleArn: state.plan_role_arn };
 }
 
-type AwsClient = EC2Client | AutoScalingClient | S3Client;
+/** Any AWS SDK v3 client: constructed from a region and credentials. */
+type ClientClass<C> = new (config: { region: string; credentials?: AwsCredentialIdentityProvider }) => C;
 
 /** AWS clients for one command: its session name on every assumed role, one client per target and service. */
 export class AwsAccess {
-  private readonly clients = new Map<string, AwsClient>();
+  private readonly clients = new Map<string, unknown>();
 
   /** @param command the command's name: its sessions are `golden-ami-<command>` in CloudTrail. */
   constructor(private readonly command: string) {}
 
   ec2(target: AccessTarget): EC2Client {
-    return this.client("ec2", target, (config) => new EC2Client(config));
+    return this.client(EC2Client, target);
   }
 
   autoScaling(target: AccessTarget): AutoScalingClient {
-    return this.client("autoscaling", target, (config) => new AutoScalingClient(config));
+    return this.client(AutoScalingClient, target);
   }
 
   s3(target: AccessTarget): S3Client {
-    return this.client("s3", target, (config) => new S3Client(config));
+    return this.client(S3Client, target);
   }
 
-  private client<C extends AwsClient>(service: string, target: AccessTarget, make: (config: Record<string, unknown>) => C): C {
-    const key = `${service} ${target.region} ${target.roleArn ?? ""}`;
+  /** A client of any AWS service for a target, made once per service, region and role. */
+  client<C>(Client: ClientClass<C>, target: AccessTarget): C {
+    const key = `${Client.name} ${target.region} ${target.roleArn ?? ""}`;
     const known = this.clients.get(key);
     if (known) return known as C;
     const credentials = target.roleArn
@@ -81,7 +84,7 @@ export class AwsAccess {
         })
       : undefined;
     // The endpoint comes from the environment (AWS_ENDPOINT_URL), as for Terraform's provider.
-    const client = make({ region: target.region, credentials });
+    const client = new Client({ region: target.region, credentials });
     this.clients.set(key, client);
     return client;
   }

@@ -21,6 +21,12 @@ export interface RecordingAws {
   readonly calls: RecordedCall[];
   /** What ec2:DescribeImages answers (every image, whatever the filters): none unless a test sets them. */
   images: { id: string; name: string; state?: string }[];
+  /** Role ARNs whose AssumeRole is answered AccessDenied. */
+  denyAssume: Set<string>;
+  /** Role names iam:GetRole answers NoSuchEntity for. */
+  missingRoles: Set<string>;
+  /** Actions iam:SimulatePrincipalPolicy answers implicitDeny for (every other: allowed). */
+  simulatorDenies: Set<string>;
   /** `env` pointed at this endpoint, with the environment's own (dummy) credentials. */
   env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -30,7 +36,7 @@ const ENVIRONMENT_KEY = "AKIAENVIRONMENT00001";
 
 export async function startRecordingAws(): Promise<RecordingAws> {
   const calls: RecordedCall[] = [];
-  const self = { images: [] as RecordingAws["images"] };
+  const self = { images: [] as RecordingAws["images"], denyAssume: new Set<string>(), missingRoles: new Set<string>(), simulatorDenies: new Set<string>() };
   const roleByKey = new Map<string, string>();
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
@@ -39,14 +45,56 @@ export async function startRecordingAws(): Promise<RecordingAws> {
     const form = new URLSearchParams(body);
     const action = form.get("Action") ?? `${request.method} ${request.url}`;
     const identity = roleByKey.get(accessKey) ?? (accessKey === ENVIRONMENT_KEY ? "environment" : `unknown key ${accessKey}`);
+    const target = request.headers["x-amz-target"];
+    if (typeof target === "string") {
+      // JSON protocols (KMS): the operation is the header's last part.
+      const operation = target.split(".").pop()!;
+      calls.push({ service, action: operation, identity, region });
+      const answer =
+        operation === "DescribeKey"
+          ? { KeyMetadata: { KeyId: "k", Arn: `arn:aws:kms:${region}:111122223333:key/k` } }
+          : operation === "ListGrants"
+            ? { Grants: [] }
+            : {};
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      return response.end(JSON.stringify(answer));
+    }
     if (service === "sts" && action === "AssumeRole") {
       const roleArn = form.get("RoleArn") ?? "";
+      if (self.denyAssume.has(roleArn)) {
+        calls.push({ service, action, identity, region, roleArn });
+        return error(response, 403, "AccessDenied", `User: ${identity} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
       const key = `ASIA${String(roleByKey.size).padStart(16, "0")}`;
       roleByKey.set(key, roleArn);
       calls.push({ service, action, identity, region, roleArn, sessionName: form.get("RoleSessionName") ?? undefined });
       return xml(response, assumeRoleAnswer(key, roleArn));
     }
     calls.push({ service, action, identity, region });
+    if (service === "sts" && action === "GetCallerIdentity") {
+      const account = /::(\d{12}):/.exec(identity)?.[1] ?? "000000000000";
+      return xml(
+        response,
+        `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Account>${account}</Account><Arn>${identity}</Arn><UserId>u</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>`,
+      );
+    }
+    if (service === "iam" && action === "GetRole") {
+      const name = form.get("RoleName") ?? "";
+      if (self.missingRoles.has(name)) return error(response, 404, "NoSuchEntity", `The role with name ${name} cannot be found.`);
+    }
+    if (service === "iam" && action === "SimulatePrincipalPolicy") {
+      const actions = [...form.entries()].filter(([k]) => k.startsWith("ActionNames.member.")).map(([, v]) => v);
+      const members = actions
+        .map(
+          (a) =>
+            `<member><EvalActionName>${a}</EvalActionName><EvalDecision>${self.simulatorDenies.has(a) ? "implicitDeny" : "allowed"}</EvalDecision></member>`,
+        )
+        .join("");
+      return xml(
+        response,
+        `<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><EvaluationResults>${members}</EvaluationResults><IsTruncated>false</IsTruncated></SimulatePrincipalPolicyResult></SimulatePrincipalPolicyResponse>`,
+      );
+    }
     if (service === "s3") {
       response.writeHead(404, { "content-type": "application/xml" });
       return response.end("<Error><Code>NoSuchKey</Code><Message>none</Message></Error>");
@@ -88,6 +136,11 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on("data", (chunk: Buffer) => (text += chunk));
     request.on("end", () => resolve(text));
   });
+}
+
+function error(response: import("node:http").ServerResponse, status: number, code: string, message: string): void {
+  response.writeHead(status, { "content-type": "text/xml" });
+  response.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
 }
 
 function xml(response: import("node:http").ServerResponse, text: string): void {

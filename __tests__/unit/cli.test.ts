@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { run, RunResult } from "../../lib/process";
 
 const ROOT = join(__dirname, "..", "..");
-const COMMANDS = ["plan", "apply", "report", "stacks", "lock", "schema", "orphans", "fleet", "promote", "revoke", "access-policy"];
+const COMMANDS = ["plan", "apply", "report", "stacks", "lock", "schema", "orphans", "fleet", "promote", "revoke", "access-policy", "preflight"];
 
 function goldenAmi(...args: string[]): Promise<RunResult> {
   return run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
@@ -53,6 +53,7 @@ describe("golden-ami", () => {
     ],
     ["revoke", ["nope", "--reason", "CVE-2026-0001 in openssl"], "command-argument value 'nope' is invalid for argument 'ami-id'."],
     ["access-policy", ["--role", "admin"], "option '--role <role>' argument 'admin' is invalid."],
+    ["preflight", ["--config", "no-such-config.yaml"], "option '--config <file>' argument 'no-such-config.yaml' is invalid."],
   ])("%s %j: a wrong value is one line naming it, exit 2", async (name, args, message) => {
     const result = await goldenAmi(name, ...args);
     expect(result.stdout).toBe("");

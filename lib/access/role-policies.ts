@@ -61,6 +61,13 @@ export function workloadRolePolicy(contract: AccessContract, purpose: RolePurpos
       Resource: `arn:${partition}:ssm:*:${account.accountId}:parameter/golden-ami/*`,
     },
     of("ssm").includes("ssm:DescribeParameters") && { Sid: "ListParameters", Effect: "Allow", Action: ["ssm:DescribeParameters"], Resource: "*" },
+    of("iam").some((a) => a !== "iam:CreateServiceLinkedRole") && {
+      // golden-ami preflight: the service-linked role's existence, and the policy simulator on the account's roles.
+      Sid: "ReadRoles",
+      Effect: "Allow",
+      Action: of("iam").filter((a) => a !== "iam:CreateServiceLinkedRole"),
+      Resource: `arn:${partition}:iam::${account.accountId}:role/*`,
+    },
     of("iam").includes("iam:CreateServiceLinkedRole") && {
       Sid: "AutoScalingServiceLinkedRole",
       Effect: "Allow",

@@ -1,0 +1,138 @@
+// golden-ami preflight: asks AWS, in every account the configuration names, what the emulator cannot
+// answer, before the first plan: can each plan role be assumed; does AWS's own policy simulator allow
+// each deploy role what the access contract says it needs; is the shared AMI key reachable and its
+// grants listable from each workload region; does the Auto Scaling service-linked role exist where
+// the stacks rely on it. Read-only: every call is made with the plan role.
+import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { DescribeKeyCommand, KMSClient, ListGrantsCommand } from "@aws-sdk/client-kms";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { SHARED_STACK_NAME } from "../config/conventions";
+import { partitionOf } from "../config/roles";
+import type { Config } from "../config/schema";
+import { AccessTarget, AwsAccess, stackTarget } from "./aws-access";
+import { AccessContract, workloadActions } from "./access/role-policies";
+
+export interface PreflightProblem {
+  /** The account (and region) the problem is in. */
+  readonly where: string;
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+export interface PreflightResult {
+  readonly problems: ReadonlyArray<PreflightProblem>;
+  /** How many checks ran. */
+  readonly checks: number;
+}
+
+const SERVICE_LINKED_ROLE_NAME = "AWSServiceRoleForAutoScaling";
+
+const describe = (error: unknown) => {
+  const e = error as { name?: string; message?: string };
+  return `${e.name ?? "Error"}: ${(e.message ?? String(error)).split("\n")[0]}`;
+};
+
+/** Runs every check; a failing check is a problem, never an exception. */
+export async function preflight(config: Config, contract: AccessContract, access = new AwsAccess("preflight")): Promise<PreflightResult> {
+  const problems: PreflightProblem[] = [];
+  let checks = 0;
+  const check = async (where: string, fix: string, body: () => Promise<string | undefined>) => {
+    checks++;
+    try {
+      const problem = await body();
+      if (problem) problems.push({ where, problem, fix });
+    } catch (error) {
+      problems.push({ where, problem: describe(error), fix });
+    }
+  };
+  const partition = partitionOf(config.organization.arn);
+  const assumable = new Map<string, boolean>();
+
+  /** The plan role of a stack can be assumed (or the environment's credentials are used). */
+  const canAssume = async (target: AccessTarget) => {
+    const key = target.roleArn ?? `environment@${target.accountId}`;
+    if (!assumable.has(key)) {
+      const before = problems.length;
+      await check(
+        `account ${target.accountId}`,
+        `create ${target.roleArn ?? "the role"} and let the CI plan role assume it (docs/ci-roles.md; README, "Bootstrapping a workload account")`,
+        async () => {
+          const client = access.client(STSClient, target);
+          const { Account } = await client.send(new GetCallerIdentityCommand({}));
+          return Account && target.accountId && Account !== target.accountId
+            ? `the plan credentials act in account ${Account}, not ${target.accountId}`
+            : undefined;
+        },
+      );
+      assumable.set(key, problems.length === before);
+    }
+    return assumable.get(key)!;
+  };
+
+  await canAssume(stackTarget(config, SHARED_STACK_NAME, "plan"));
+
+  const accounts = new Map<string, Config["workloads"]>();
+  for (const w of config.workloads) accounts.set(w.account_id, [...(accounts.get(w.account_id) ?? []), w]);
+  for (const [accountId, workloads] of accounts) {
+    const plan = stackTarget(config, workloads[0].name, "plan");
+    if (!(await canAssume(plan))) continue;
+    const iam = access.client(IAMClient, plan);
+
+    const needsExistingRole =
+      config.ami_encryption.enabled && workloads.some((w) => w.auto_scaling.enabled && w.auto_scaling.service_linked_role === "existing");
+    if (needsExistingRole && !workloads.some((w) => w.auto_scaling.service_linked_role === "create")) {
+      await check(
+        `account ${accountId}`,
+        `set auto_scaling.service_linked_role: create on one workload of account ${accountId} (${workloads.map((w) => w.name).join(", ")})`,
+        async () => {
+          try {
+            await iam.send(new GetRoleCommand({ RoleName: SERVICE_LINKED_ROLE_NAME }));
+            return undefined;
+          } catch (error) {
+            if ((error as { name?: string }).name === "NoSuchEntityException" || (error as { name?: string }).name === "NoSuchEntity")
+              return `${SERVICE_LINKED_ROLE_NAME} does not exist: the KMS grant that names it would fail`;
+            throw error;
+          }
+        },
+      );
+    }
+
+    const deploy = stackTarget(config, workloads[0].name, "deploy");
+    if (deploy.roleArn) {
+      await check(
+        `account ${accountId}`,
+        `attach the policy of \`golden-ami access-policy --role deploy\` to ${deploy.roleArn} (or apply its bootstrap stack)`,
+        async () => {
+          const actions = workloadActions(contract, "deploy").filter((a) => !a.startsWith("kms:"));
+          const { EvaluationResults = [] } = await iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: deploy.roleArn, ActionNames: actions }));
+          const denied = EvaluationResults.filter((r) => r.EvalDecision !== "allowed").map((r) => `${r.EvalActionName} (${r.EvalDecision})`);
+          return denied.length > 0 ? `AWS's policy simulator denies ${deploy.roleArn}: ${denied.join(", ")}` : undefined;
+        },
+      );
+    }
+
+    if (config.ami_encryption.enabled) {
+      for (const region of [...new Set(workloads.map((w) => w.region))]) {
+        const keyArn = `arn:${partition}:kms:${region}:${config.shared.account_id}:alias/${config.ami_encryption.key_alias}`;
+        await check(
+          `account ${accountId}, ${region}`,
+          `apply the shared stack (the key and its replica in ${region}), and check its key policy names the organization`,
+          async () => {
+            const kms = access.client(KMSClient, { ...plan, region });
+            const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
+            if (!KeyMetadata?.Arn) return `the shared AMI key ${keyArn} did not describe itself`;
+            await kms.send(new ListGrantsCommand({ KeyId: KeyMetadata.Arn, Limit: 1 }));
+            return undefined;
+          },
+        );
+      }
+    }
+  }
+  return { problems, checks };
+}
+
+/** One line per problem: where, what, what to do. */
+export function preflightLines(result: PreflightResult): string[] {
+  return result.problems.map((p) => `${p.where}: ${p.problem}. Fix: ${p.fix}`);
+}
