@@ -38,6 +38,8 @@ export interface ImageLifecyclePolicyProps {
   readonly deleteBeyondNewest?: number;
   /** @default 30 */
   readonly keepIfLaunchedWithinDays?: number;
+  /** AMIs with this tag (value "true") are never deprecated or deleted. @default - no tag exclusion */
+  readonly retainTag?: string;
 }
 
 /** The most recipes one lifecycle policy selects (Image Builder API, LifecyclePolicyResourceSelection). */
@@ -49,7 +51,18 @@ export class ImageLifecyclePolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageLifecyclePolicyProps) {
     super(scope, id);
-    const inUse = [{ amis: [{ lastLaunched: [{ unit: "DAYS", value: props.keepIfLaunchedWithinDays ?? 30 }] }] }];
+    // lastLaunched protects only AMIs with a recorded launch: a steady fleet that launches nothing is
+    // not protected by it, so AMIs that channels serve or workloads pin carry the retain tag.
+    const inUse = [
+      {
+        amis: [
+          {
+            lastLaunched: [{ unit: "DAYS", value: props.keepIfLaunchedWithinDays ?? 30 }],
+            ...(props.retainTag ? { tagMap: { [props.retainTag]: "true" } } : {}),
+          },
+        ],
+      },
+    ];
     this.policy = new ImagebuilderLifecyclePolicy(this, "Resource", {
       name: `${props.imageName}-lifecycle`,
       description: `Deprecate AMIs of ${props.imageName} beyond the newest ${props.deprecateBeyondNewest ?? 3}, delete beyond the newest ${props.deleteBeyondNewest ?? 10}`,

@@ -50,6 +50,7 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
     commit,
     recipeVersions: loaded.recipeVersions,
     rolePurpose: purpose,
+    retainedAmis: retainedAmis(loaded),
   });
   const workloads = config.workloads.map(
     (workload) =>
@@ -95,4 +96,18 @@ function addBootstrapStacks(app: App, config: Config, state: StateLocation, cont
         state,
       }),
   );
+}
+
+/**
+ * AMIs the lifecycle must never remove: what every channel serves and what workloads in the shared
+ * region pin (AMI ids are per region; pins elsewhere name another region's copy).
+ */
+function retainedAmis(loaded: LoadedConfig): string[] {
+  const { config } = loaded;
+  const channels = Object.values(loaded.channels).flatMap((byChannel) => Object.values(byChannel).map((entry) => entry.ami_id));
+  const pins = config.workloads
+    .filter((w) => w.region === config.shared.region)
+    .flatMap((w) => [w.ami, w.blue_green?.blue?.ami, w.blue_green?.green?.ami])
+    .flatMap((source) => (source?.source === "pinned" ? [source.image_id] : []));
+  return [...channels, ...pins];
 }

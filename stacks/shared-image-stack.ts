@@ -1,6 +1,8 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { RETAIN_TAG } from "../config/conventions";
 import type { ComponentSource } from "../config/load";
 import type { Config, ImageConfig } from "../config/schema";
 import { provenanceTags } from "../constructs/ami-conventions";
@@ -22,6 +24,11 @@ export interface SharedImageStackProps {
   readonly recipeVersions?: ReadonlyMap<string, ReadonlyArray<string>>;
   /** @default "deploy" */
   readonly rolePurpose?: RolePurpose;
+  /**
+   * AMIs in the shared region that channels serve or workloads pin: tagged so the lifecycle policy
+   * keeps them, whatever their age. @default - none
+   */
+  readonly retainedAmis?: ReadonlyArray<string>;
 }
 
 /** The shared (tooling) account: one Image Builder pipeline per image, shared with the organization. */
@@ -84,7 +91,11 @@ export class SharedImageStack extends TerraformStack {
         deprecateBeyondNewest: image.lifecycle.deprecate_beyond_newest,
         deleteBeyondNewest: image.lifecycle.delete_beyond_newest,
         keepIfLaunchedWithinDays: image.lifecycle.keep_if_launched_within_days,
+        retainTag: RETAIN_TAG,
       });
+    }
+    for (const amiId of [...new Set(props.retainedAmis ?? [])].sort()) {
+      new Ec2Tag(this, `Retain-${amiId}`, { resourceId: amiId, key: RETAIN_TAG, value: "true" });
     }
     for (const [name, image] of this.pipelines) {
       new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });

@@ -1,7 +1,9 @@
 import { ImagebuilderLifecyclePolicy } from "@cdktf/provider-aws/lib/imagebuilder-lifecycle-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsGrant } from "@cdktf/provider-aws/lib/kms-grant";
-import { exampleRaw, RawConfig, resourcesOf, synthAll } from "../helpers/example";
+import { Testing } from "cdktf";
+import { addStacks } from "../../stacks";
+import { exampleRaw, load, RawConfig, resourcesOf, synthAll } from "../helpers/example";
 import { describeRules } from "../helpers/rules";
 
 const amiKeyOf = (shared: string) => {
@@ -83,7 +85,7 @@ describe("lifecycle policy", () => {
   const shared = synthAll().shared;
 
   it("deprecates beyond the newest 3 and deletes AMIs and snapshots beyond the newest 10, sparing AMIs launched in 30 days", () => {
-    const inUse = [{ amis: [{ last_launched: [{ unit: "DAYS", value: 30 }] }] }];
+    const inUse = [{ amis: [{ last_launched: [{ unit: "DAYS", value: 30 }], tag_map: { GoldenAmiRetain: "true" } }] }];
     expect(shared).toHaveResourceWithProperties(ImagebuilderLifecyclePolicy, {
       name: "sample-lifecycle",
       resource_type: "AMI_IMAGE",
@@ -141,4 +143,42 @@ describe("encryption and lifecycle validation", () => {
       mentions: ["got 2", "deprecate_beyond_newest (3)"],
     },
   ]);
+});
+
+// Image Builder API reference, LifecyclePolicyDetailExclusionRulesAmis: lastLaunched does not exclude
+// AMIs with no recorded launch, so a steady fleet's AMI (a channel's, a pin) is protected by a tag.
+describe("lifecycle: AMIs that channels serve or workloads pin are never deprecated or deleted", () => {
+  const channel = (amiId: string) => ({ ami_id: amiId, ami_name: "sample_v4_2026-01-01T00-00-00.000Z", promoted_from: "staging", promoted_at: "2026-01-01T00:00:00Z" });
+  const sharedWith = (channels: Record<string, Record<string, ReturnType<typeof channel>>>, pin?: string) => {
+    const raw = exampleRaw();
+    if (pin) raw.workloads[1].ami = { source: "pinned", image_id: pin };
+    const app = Testing.app();
+    const { shared } = addStacks(app, { ...load(raw), channels });
+    return Testing.synth(shared);
+  };
+  const retained = (synthesized: string) =>
+    resourcesOf(synthesized, "aws_ec2_tag")
+      .map((t) => [t.resource_id, t.key, t.value])
+      .sort();
+
+  it("excludes AMIs tagged GoldenAmiRetain=true from both actions, besides recently launched ones", () => {
+    const [policy] = resourcesOf(sharedWith({}), "aws_imagebuilder_lifecycle_policy");
+    for (const detail of policy.policy_detail as { exclusion_rules: { amis: { tag_map: unknown; last_launched: unknown }[] }[] }[]) {
+      expect(detail.exclusion_rules[0].amis[0].tag_map).toEqual({ GoldenAmiRetain: "true" });
+      expect(detail.exclusion_rules[0].amis[0].last_launched).toBeDefined();
+    }
+  });
+
+  it("tags what each channel serves and what a workload pins; moving a channel moves the tag", () => {
+    const before = sharedWith({ sample: { production: channel("ami-0aaaaaaaaaaaaaaa1") } }, "ami-0ccccccccccccccc3");
+    expect(retained(before)).toEqual([
+      ["ami-0aaaaaaaaaaaaaaa1", "GoldenAmiRetain", "true"],
+      ["ami-0ccccccccccccccc3", "GoldenAmiRetain", "true"],
+    ]);
+    const after = sharedWith({ sample: { production: channel("ami-0bbbbbbbbbbbbbbb2") } }, "ami-0ccccccccccccccc3");
+    expect(retained(after)).toEqual([
+      ["ami-0bbbbbbbbbbbbbbb2", "GoldenAmiRetain", "true"],
+      ["ami-0ccccccccccccccc3", "GoldenAmiRetain", "true"],
+    ]);
+  });
 });
