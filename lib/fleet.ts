@@ -1,10 +1,10 @@
 // Which workload runs which AMI, and how far behind the newest build of its image it is: from state
 // outputs (S3 or local files) and one image listing per image and region. No Terraform.
 import { Image, paginateDescribeImages } from "@aws-sdk/client-ec2";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { existsSync, readFileSync } from "node:fs";
+import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SHARED_STACK_NAME } from "../config/conventions";
+import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "../config/conventions";
 import type { Config, WorkloadConfig } from "../config/schema";
 import { amiNameFilter, amiNameRegex } from "../constructs/ami-conventions";
 import { allPages, AwsAccess, stackTarget, stateTarget } from "./aws-access";
@@ -30,6 +30,8 @@ export interface FleetRow {
   readonly revoked?: string;
   /** The workload's state could not be read: where, and why (the other columns are then empty). */
   readonly stateError?: string;
+  /** A state no configuration entry names (a workload removed from the configuration, still running). */
+  readonly unconfigured?: boolean;
 }
 
 export interface FleetOptions {
@@ -37,6 +39,8 @@ export interface FleetOptions {
   readonly stateDir?: string;
   /** Reads one stack's state (tests, other backends). @default - S3 when configured, else local files */
   readonly readState?: StateRead;
+  /** Names of every stack that has a state (to find state no configuration names). @default - S3 listing or local files */
+  readonly listStates?: () => Promise<string[]>;
   /** Where AWS clients come from. @default - the environment's credentials and the configured roles */
   readonly access?: AwsAccess;
   /** State reads at once (S3). @default 32 */
@@ -70,8 +74,22 @@ export async function fleetStatus(
     return listings.get(key)!;
   };
   const now = options.now ?? new Date();
-  return Promise.all(
-    config.workloads.map(async (workload, i) => {
+  // A workload removed from the configuration keeps running what it ran; its state is the trace.
+  const configured = new Set([SHARED_STACK_NAME, ...config.workloads.map((w) => w.name)]);
+  const unconfigured = (await (options.listStates ?? stateLister(config, { ...options, access }))()).filter(
+    (stack) => !configured.has(stack) && !stack.startsWith(BOOTSTRAP_STACK_PREFIX),
+  );
+  const retired = unconfigured.map((stack): FleetRow => ({
+    workload: stack,
+    environment: "-",
+    account: "-",
+    region: "-",
+    image: "-",
+    unconfigured: true,
+    note: "STATE WITHOUT CONFIGURATION: its resources still run; restore its entry and plan, or destroy it from its last configuration",
+  }));
+  const rows = await Promise.all(
+    config.workloads.map(async (workload, i): Promise<FleetRow> => {
       const base = { workload: workload.name, environment: workload.environment, account: workload.account_id, region: workload.region, image: workload.image };
       const listed = await images(workload);
       const pattern = new RegExp(amiNameRegex(workload.image));
@@ -100,6 +118,7 @@ export async function fleetStatus(
       };
     }),
   );
+  return [...rows, ...retired];
 }
 
 /** A stack's state as read, and where it was read from (named in every problem with it). */
@@ -136,6 +155,25 @@ export function runningAmi(state: StateText | undefined): { id: string; name?: s
   const outputs = stateOutputs(state);
   const id = outputs.ami_id?.value ?? Object.entries(outputs).find(([k]) => k.endsWith("_ami_id"))?.[1].value;
   return typeof id === "string" ? { id, name: typeof outputs.ami_name?.value === "string" ? outputs.ami_name.value : undefined } : undefined;
+}
+
+/** Names of the stacks with a state: local terraform.<stack>.tfstate files, or S3 keys <prefix>/<stack>.tfstate. */
+export function stateLister(config: Config, options: FleetOptions): () => Promise<string[]> {
+  if (!config.state) {
+    const dir = options.stateDir ?? process.cwd();
+    return async () => (existsSync(dir) ? readdirSync(dir).flatMap((file) => /^terraform\.(.+)\.tfstate$/.exec(file)?.[1] ?? []) : []);
+  }
+  const state = config.state;
+  const s3 = (options.access ?? new AwsAccess("fleet")).s3(stateTarget(state));
+  return async () => {
+    const prefix = `${state.key_prefix}/`;
+    const objects = await allPages(paginateListObjectsV2({ client: s3 }, { Bucket: state.bucket, Prefix: prefix }), (page) => page.Contents);
+    const suffix = ".tfstate";
+    return objects.flatMap(({ Key = "" }) => {
+      const name = Key.startsWith(prefix) && Key.endsWith(suffix) ? Key.slice(prefix.length, -suffix.length) : "";
+      return name !== "" && !name.includes("/") ? [name] : [];
+    });
+  };
 }
 
 export function stateReader(config: Config, options: FleetOptions): StateRead {

@@ -27,6 +27,8 @@ export interface RecordingAws {
   missingRoles: Set<string>;
   /** Actions iam:SimulatePrincipalPolicy answers implicitDeny for (every other: allowed). */
   simulatorDenies: Set<string>;
+  /** S3 objects by "bucket/key" (path-style requests): GetObject and ListObjectsV2 answer from here. */
+  s3Objects: Map<string, string>;
   /** `env` pointed at this endpoint, with the environment's own (dummy) credentials. */
   env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -36,7 +38,13 @@ const ENVIRONMENT_KEY = "AKIAENVIRONMENT00001";
 
 export async function startRecordingAws(): Promise<RecordingAws> {
   const calls: RecordedCall[] = [];
-  const self = { images: [] as RecordingAws["images"], denyAssume: new Set<string>(), missingRoles: new Set<string>(), simulatorDenies: new Set<string>() };
+  const self = {
+    images: [] as RecordingAws["images"],
+    denyAssume: new Set<string>(),
+    missingRoles: new Set<string>(),
+    simulatorDenies: new Set<string>(),
+    s3Objects: new Map<string, string>(),
+  };
   const roleByKey = new Map<string, string>();
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
@@ -96,6 +104,23 @@ export async function startRecordingAws(): Promise<RecordingAws> {
       );
     }
     if (service === "s3") {
+      const url = new URL(request.url ?? "/", "http://fake");
+      const [, bucket, ...rest] = url.pathname.split("/").map(decodeURIComponent);
+      const key = rest.join("/");
+      if (request.method === "GET" && key === "" && url.searchParams.get("list-type") === "2") {
+        const prefix = url.searchParams.get("prefix") ?? "";
+        const keys = [...self.s3Objects.keys()].filter((k) => k.startsWith(`${bucket}/${prefix}`)).map((k) => k.slice(bucket.length + 1));
+        const contents = keys.map((k) => `<Contents><Key>${k}</Key><Size>1</Size></Contents>`).join("");
+        return xml(
+          response,
+          `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${prefix}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+        );
+      }
+      const object = self.s3Objects.get(`${bucket}/${key}`);
+      if (request.method === "GET" && object !== undefined) {
+        response.writeHead(200, { "content-type": "application/octet-stream" });
+        return response.end(object);
+      }
       response.writeHead(404, { "content-type": "application/xml" });
       return response.end("<Error><Code>NoSuchKey</Code><Message>none</Message></Error>");
     }

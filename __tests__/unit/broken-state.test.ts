@@ -71,3 +71,16 @@ describe("promote and orphans name the broken state", () => {
     expect(result.stderr).not.toContain("\u001b[");
   });
 });
+
+describe("fleet lists state that no configuration entry names", () => {
+  it("a workload removed from the configuration still runs: its state is a row, marked, exit 0", async () => {
+    const { dir, configPath } = withStates({ "web-staging": GOOD, "web-retired": GOOD, shared: GOOD, "bootstrap-444455556666": GOOD });
+    const result = await goldenAmi(dir, "fleet", "--json", "--config", configPath);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(rows.map((r) => r.workload)).toEqual(["web-staging", "web-production", "web-retired"]);
+    expect(rows.find((r) => r.workload === "web-retired")).toMatchObject({ unconfigured: true, note: expect.stringContaining("STATE WITHOUT CONFIGURATION") });
+    const table = await goldenAmi(dir, "fleet", "--config", configPath);
+    expect(table.stdout).toMatch(/^web-retired .*STATE WITHOUT CONFIGURATION/m);
+  });
+});

@@ -87,3 +87,29 @@ describe("the role each command assumes (ci_roles convention)", () => {
     expect(result.calls.filter((c) => c.action !== "AssumeRole" && c.identity === "environment")).toEqual([]);
   });
 });
+
+describe("fleet with S3 state", () => {
+  it("reads and lists state with the state reader role, and lists state no configuration names", async () => {
+    const s3Dir = mkdtempSync(join(tmpdir(), "fleet-s3-"));
+    const s3Config = writeExampleConfig(s3Dir, (document) => {
+      document.set("ci_roles", document.createNode({}));
+      document.set("state", document.createNode({ bucket: "tf-state", region: "ap-northeast-1", plan_role_arn: role(SHARED, "golden-ami-state-reader") }));
+    });
+    const good = JSON.stringify({ version: 4, outputs: { ami_id: { value: "ami-0123456789abcdef0" } } });
+    aws.s3Objects.set("tf-state/golden-ami/web-staging.tfstate", good);
+    aws.s3Objects.set("tf-state/golden-ami/web-old.tfstate", good);
+    aws.s3Objects.set("tf-state/golden-ami/web-staging.tfstate.tflock", "lock");
+    aws.calls.length = 0;
+    const result = await run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "fleet", "--json", "--config", s3Config], { cwd: ROOT, env: aws.env() });
+    expect(result.stderr).toBe("");
+    const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
+    expect(rows.map((r) => [r.workload, r.runningAmi ?? null, r.unconfigured ?? false])).toEqual([
+      ["web-staging", "ami-0123456789abcdef0", false],
+      ["web-production", null, false],
+      ["web-old", null, true],
+    ]);
+    const s3Calls = aws.calls.filter((c) => c.service === "s3");
+    expect(s3Calls.length).toBeGreaterThan(0);
+    expect(new Set(s3Calls.map((c) => c.identity))).toEqual(new Set([role(SHARED, "golden-ami-state-reader")]));
+  });
+});

@@ -148,7 +148,12 @@ describe("encryption and lifecycle validation", () => {
 // Image Builder API reference, LifecyclePolicyDetailExclusionRulesAmis: lastLaunched does not exclude
 // AMIs with no recorded launch, so a steady fleet's AMI (a channel's, a pin) is protected by a tag.
 describe("lifecycle: AMIs that channels serve or workloads pin are never deprecated or deleted", () => {
-  const channel = (amiId: string) => ({ ami_id: amiId, ami_name: "sample_v4_2026-01-01T00-00-00.000Z", promoted_from: "staging", promoted_at: "2026-01-01T00:00:00Z" });
+  const channel = (amiId: string) => ({
+    ami_id: amiId,
+    ami_name: "sample_v4_2026-01-01T00-00-00.000Z",
+    promoted_from: "staging",
+    promoted_at: "2026-01-01T00:00:00Z",
+  });
   const sharedWith = (channels: Record<string, Record<string, ReturnType<typeof channel>>>, pin?: string) => {
     const raw = exampleRaw();
     if (pin) raw.workloads[1].ami = { source: "pinned", image_id: pin };
