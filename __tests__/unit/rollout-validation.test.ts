@@ -126,6 +126,7 @@ const rules: Rule[] = [
     bad: (c) => (c.workloads[0].region = "eu-west-1"),
     good: (c) => {
       c.workloads[0].region = "eu-west-1";
+      c.images[0].distribution.regions = ["ap-northeast-1", "eu-west-1"];
       c.workloads[1].ami = { source: "pinned", image_id: "ami-0123456789abcdef0" };
     },
     path: "workloads[1].ami.environment",
