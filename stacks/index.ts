@@ -60,7 +60,8 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
         state,
         userDataTemplate: loaded.userDataTemplates.get(workload.name),
         rolePurpose: purpose,
-        channels: loaded.channels,
+        // Channel entries are data too: an ami_name with "${…}" must not be evaluated by Terraform.
+        channels: terraformLiterals(loaded.channels),
         revocations: terraformLiterals(loaded.revocations),
       }),
   );

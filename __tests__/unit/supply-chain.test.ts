@@ -134,3 +134,13 @@ describe("revocations", () => {
     ]);
   });
 });
+
+describe("channel entries are data", () => {
+  it("an ami_name holding ${…} or %{…} reaches Terraform escaped, never evaluated", () => {
+    const hostile = 'sample_v4_${file("/etc/passwd")}_%{ if true }x%{ endif }';
+    const channels = { sample: { production: { ...channel("ami-0aaaaaaaaaaaaaaa1"), ami_name: hostile } } };
+    const production = synth(scenario(followsChannel(), { channels }))["web-production"];
+    expect(production).toContain('sample_v4_$${file(\\"/etc/passwd\\")}_%%{ if true }x%%{ endif }');
+    expect(production).not.toMatch(/[^$]\$\{file\(/);
+  });
+});
