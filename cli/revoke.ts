@@ -44,6 +44,7 @@ export function registerRevoke(program: Command): void {
         }
       });
       const file = displayPath(result.file);
+      if (result.unchecked) console.error(`warning: could not check that ${ami} exists in the shared account (${result.unchecked}); recorded as given`);
       console.error(
         result.recorded
           ? `recorded ${ami} (${result.image}) as revoked in ${file}: review and merge it`

@@ -25,6 +25,8 @@ export interface RevokeResult {
   readonly deprecated: boolean;
   /** Workloads that pin the AMI or follow a channel serving it: their plans now fail until they move. */
   readonly stranded: ReadonlyArray<{ readonly workload: string; readonly via: string }>;
+  /** Why the AMI's existence could not be checked, when it could not (recorded anyway, as --image asked). */
+  readonly unchecked?: string;
 }
 
 /** Thrown when the AMI cannot be tied to one of the configuration's images. */
@@ -35,15 +37,27 @@ export async function revoke(loaded: LoadedConfig, request: RevokeRequest, acces
   const { config } = loaded;
   // Deprecation changes the shared account: its deploy role, which may also describe the AMI.
   const ec2 = () => access.ec2(stackTarget(config, SHARED_STACK_NAME, "deploy"));
-  let image = request.image;
-  if (!image) {
+  // A mistyped id must not be recorded silently: the AMI must exist in the shared account (deprecated
+  // and disabled ones included). Without credentials there, --image records it with a warning.
+  let found: { name?: string } | undefined;
+  let unchecked: string | undefined;
+  try {
     const { Images = [] } = await ec2().send(
-      new DescribeImagesCommand({ ImageIds: [request.amiId], Owners: [config.shared.account_id], IncludeDeprecated: true }),
+      new DescribeImagesCommand({ ImageIds: [request.amiId], Owners: [config.shared.account_id], IncludeDeprecated: true, IncludeDisabled: true }),
     );
-    const name = Images[0]?.Name;
-    image = name ? config.images.find((i) => new RegExp(amiNameRegex(i.name)).test(name))?.name : undefined;
-    if (!image) throw new RevocationRefused(`cannot tell which image ${request.amiId} belongs to; pass --image`);
+    found = Images[0] ? { name: Images[0].Name } : undefined;
+  } catch (error) {
+    const e = error as { name?: string; message?: string };
+    if (e.name === "InvalidAMIID.NotFound" || e.name === "InvalidAMIID.Malformed") found = undefined;
+    else if (!request.image)
+      throw new RevocationRefused(`cannot read ${request.amiId} in the shared account (${e.name}: ${e.message}); pass --image to record it unchecked`);
+    else unchecked = `${e.name}: ${e.message}`;
   }
+  if (!found && !unchecked)
+    throw new RevocationRefused(`${request.amiId} is not an AMI of the shared account ${config.shared.account_id} in ${config.shared.region}; check the id`);
+  const name = found?.name;
+  const image = request.image ?? (name ? config.images.find((i) => new RegExp(amiNameRegex(i.name)).test(name))?.name : undefined);
+  if (!image) throw new RevocationRefused(`cannot tell which image ${request.amiId} belongs to; pass --image`);
   const file = revocationsPath(loaded.configPath);
   const recorded = !loaded.revocations.some((r) => r.ami_id === request.amiId);
   if (recorded) {
@@ -62,5 +76,5 @@ export async function revoke(loaded: LoadedConfig, request: RevokeRequest, acces
         return [{ workload: w.name, via: `follows channel ${w.ami.channel}, which serves it` }];
       return [];
     });
-  return { image, file, recorded, deprecated: request.deprecate, stranded };
+  return { image, file, recorded, deprecated: request.deprecate, stranded, unchecked };
 }

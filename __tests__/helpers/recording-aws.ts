@@ -19,7 +19,7 @@ export interface RecordedCall {
 export interface RecordingAws {
   readonly endpoint: string;
   readonly calls: RecordedCall[];
-  /** What ec2:DescribeImages answers (every image, whatever the filters): none unless a test sets them. */
+  /** What ec2:DescribeImages answers (those asked for by id, else every one): none unless a test sets them. */
   images: { id: string; name: string; state?: string }[];
   /** Role ARNs whose AssumeRole is answered AccessDenied. */
   denyAssume: Set<string>;
@@ -125,7 +125,10 @@ export async function startRecordingAws(): Promise<RecordingAws> {
       return response.end("<Error><Code>NoSuchKey</Code><Message>none</Message></Error>");
     }
     const namespace = service === "ec2" ? "http://ec2.amazonaws.com/doc/2016-11-15/" : "http://autoscaling.amazonaws.com/doc/2011-01-01/";
+    // DescribeImages by ImageId.N answers those images only, as EC2 does.
+    const askedIds = [...form.entries()].filter(([k]) => k.startsWith("ImageId.")).map(([, v]) => v);
     const images = self.images
+      .filter((i) => askedIds.length === 0 || askedIds.includes(i.id))
       .map((i) => `<item><imageId>${i.id}</imageId><name>${i.name}</name><imageState>${i.state ?? "available"}</imageState></item>`)
       .join("");
     const result =

@@ -63,10 +63,14 @@ describe("the role each command assumes (ci_roles convention)", () => {
     ]);
   });
 
-  it("revoke --deprecate changes the shared account with its deploy role", async () => {
+  it("revoke --deprecate checks the AMI and changes the shared account with its deploy role", async () => {
+    aws.images = [{ id: "ami-0123456789abcdef0", name: "sample_v1_2026-01-01T00-00-00.000Z" }];
     const result = await goldenAmi("revoke", "ami-0123456789abcdef0", "--image", "sample", "--reason", "CVE-2026-0001 in openssl", "--deprecate");
     expect(result.code).toBe(0);
-    expect(signedCalls(result.calls)).toEqual([`ec2:EnableImageDeprecation as ${role(SHARED, "golden-ami-deploy")}`]);
+    expect(signedCalls(result.calls)).toEqual([
+      `ec2:DescribeImages as ${role(SHARED, "golden-ami-deploy")}`,
+      `ec2:EnableImageDeprecation as ${role(SHARED, "golden-ami-deploy")}`,
+    ]);
   });
 
   it("orphans lists a workload's tagged resources in its own account with its plan role, not its deploy role", async () => {

@@ -17,6 +17,10 @@ let aws: RecordingAws;
 beforeAll(async () => {
   aws = await startRecordingAws();
 });
+// The AMIs these tests revoke exist in the shared account (revoke checks).
+beforeEach(() => {
+  aws.images = Array.from({ length: 6 }, (_, i) => ({ id: `ami-0123456789abcdef${i}`, name: `sample_v${i + 1}_2026-01-01T00-00-00.000Z` }));
+});
 afterAll(() => aws?.stop());
 
 function configDir(): { dir: string; configPath: string } {
@@ -86,6 +90,33 @@ describe("an empty or truncated file is an error, never 'nothing'", () => {
     expect(result.stderr).toMatch(/revocations\.yaml: \[0\]\.revoked_at \(line 4\)/);
     expect(snapshot(file)).toEqual(before);
   });
+});
+
+describe("revoke checks the AMI before recording it", () => {
+  it("a mistyped id (no such AMI in the shared account): exit 1, named, nothing recorded", async () => {
+    const { configPath } = configDir();
+    const result = await goldenAmi(configPath, "revoke", "ami-0123456789abcdeff", "--image", "sample", "--reason", REASON);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe("golden-ami: ami-0123456789abcdeff is not an AMI of the shared account 111122223333 in ap-northeast-1; check the id");
+    expect(existsSync(revocationsPath(configPath))).toBe(false);
+  });
+
+  it("when the shared account cannot be read: refused without --image, recorded with a warning with it", async () => {
+    const { configPath } = configDir();
+    const unreachable = { ...aws.env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
+    const revoke = (...extra: string[]) =>
+      run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "revoke", "ami-0123456789abcdef0", "--reason", REASON, ...extra, "--config", configPath], {
+        cwd: ROOT,
+        env: unreachable,
+      });
+    const without = await revoke();
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/cannot read ami-0123456789abcdef0 in the shared account .*pass --image to record it unchecked/);
+    const withImage = await revoke("--image", "sample");
+    expect(withImage.code).toBe(0);
+    expect(withImage.stderr).toMatch(/^warning: could not check that ami-0123456789abcdef0 exists in the shared account/m);
+    expect(readFileSync(revocationsPath(configPath), "utf8")).toContain("ami-0123456789abcdef0");
+  }, 30_000);
 });
 
 describe("concurrent writers serialize", () => {
