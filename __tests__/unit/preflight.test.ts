@@ -8,6 +8,8 @@ import { run } from "../../lib/process";
 import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
 
+// Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
+jest.setTimeout(60_000);
 const ROOT = join(__dirname, "..", "..");
 const WORKLOAD = "444455556666";
 let aws: RecordingAws;

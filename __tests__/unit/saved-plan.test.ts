@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { checkSavedPlan } from "../../lib/saved-plan";
 import { run } from "../../lib/process";
 
+// Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
+jest.setTimeout(60_000);
 const ROOT = join(__dirname, "..", "..");
 
 function stackJson(stack: string, state = `/state/terraform.${stack}.tfstate`, account = "444455556666"): string {

@@ -10,6 +10,8 @@ import { run } from "../../lib/process";
 import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
 
+// Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
+jest.setTimeout(60_000);
 const ROOT = join(__dirname, "..", "..");
 const REASON = "CVE-2026-0001 in openssl";
 let aws: RecordingAws;
