@@ -23,25 +23,14 @@ export interface AccessTarget {
 
 /** The account, region and role of a stack for a purpose: the same rule as the stack's provider. */
 export function stackTarget(config: Config, stack: string, purpose: RolePurpose, region?: string): AccessTarget {
-  const partition = partitionOf(config.organization.arn);
-  if (stack === SHARED_STACK_NAME) {
-    const { shared } = config;
-    return {
-      stack,
-      purpose,
-      accountId: shared.account_id,
-      region: region ?? shared.region,
-      roleArn: roleFor(purpose, shared, shared.account_id, partition, config.ci_roles),
-    };
-  }
-  const workload = config.workloads.find((w) => w.name === stack);
-  if (!workload) throw new Error(`no stack named "${stack}" in the configuration`);
+  const home = stack === SHARED_STACK_NAME ? config.shared : config.workloads.find((w) => w.name === stack);
+  if (!home) throw new Error(`no stack named "${stack}" in the configuration`);
   return {
     stack,
     purpose,
-    accountId: workload.account_id,
-    region: region ?? workload.region,
-    roleArn: roleFor(purpose, workload, workload.account_id, partition, config.ci_roles),
+    accountId: home.account_id,
+    region: region ?? home.region,
+    roleArn: roleFor(purpose, home, home.account_id, partitionOf(config.organization.arn), config.ci_roles),
   };
 }
 
