@@ -28,7 +28,7 @@ export interface PreflightResult {
 
 const SERVICE_LINKED_ROLE_NAME = "AWSServiceRoleForAutoScaling";
 
-const describe = (error: unknown) => {
+const errorText = (error: unknown) => {
   const e = error as { name?: string; message?: string };
   return `${e.name ?? "Error"}: ${(e.message ?? String(error)).split("\n")[0]}`;
 };
@@ -43,7 +43,7 @@ export async function preflight(config: Config, contract: AccessContract, access
       const problem = await body();
       if (problem) problems.push({ where, problem, fix });
     } catch (error) {
-      problems.push({ where, problem: describe(error), fix });
+      problems.push({ where, problem: errorText(error), fix });
     }
   };
   const partition = partitionOf(config.organization.arn);
