@@ -5,6 +5,7 @@ import { ConfigError } from "../../config/problems";
 import { readAccessContract, workloadRolePolicy } from "../../lib/access/role-policies";
 import { addStacks } from "../../stacks";
 import { exampleRaw, load, problemsOf, RawConfig, resourcesOf } from "../helpers/example";
+import { decide } from "../helpers/iam";
 
 const CI_PLAN = "arn:aws:iam::123456789012:role/golden-ami-ci-plan";
 const CI_DEPLOY = "arn:aws:iam::123456789012:role/golden-ami-ci-deploy-production";
@@ -36,6 +37,26 @@ describe("bootstrap stacks", () => {
       "golden-ami-plan": [{ Effect: "Allow", Principal: { AWS: [CI_PLAN] }, Action: "sts:AssumeRole" }],
       "golden-ami-deploy": [{ Effect: "Allow", Principal: { AWS: [CI_DEPLOY] }, Action: "sts:AssumeRole" }],
     });
+  });
+
+  // The trust policies, evaluated: each CI principal may assume its own role in the account, nothing else.
+  it.each([
+    [CI_PLAN, "golden-ami-plan", "Allowed"],
+    [CI_DEPLOY, "golden-ami-deploy", "Allowed"],
+    [CI_PLAN, "golden-ami-deploy", "denied"],
+    [CI_DEPLOY, "golden-ami-plan", "denied"],
+    ["arn:aws:iam::123456789012:role/someone-else", "golden-ami-deploy", "denied"],
+    ["arn:aws:iam::999999999999:role/golden-ami-ci-deploy-production", "golden-ami-deploy", "denied"],
+  ])("%s assuming %s: %s", async (principal, roleName, expected) => {
+    const trust = JSON.parse(roles.find((r) => r.name === roleName)!.assume_role_policy as string);
+    const { decision } = await decide(
+      { principal, action: "sts:AssumeRole", resource: `arn:aws:iam::444455556666:role/${roleName}`, resourceAccount: "444455556666" },
+      {
+        resourcePolicy: trust,
+        identityPolicies: [{ name: "ci", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }],
+      },
+    );
+    expect(expected === "Allowed" ? decision : decision === "Allowed" ? "Allowed" : "denied").toBe(expected);
   });
 
   it("gives each role exactly the policy derived from the contract, and no managed policy", () => {
