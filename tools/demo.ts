@@ -57,7 +57,7 @@ async function story(emulator: Emulator, workDir: string): Promise<void> {
   say(`  -> cdktf plan failed, as it should: ${message ?? "(see above)"}`);
 
   step(`the pipeline publishes build 1 of "${image.name}"`);
-  const v1 = await publishAmi(ec2, config, image, { buildVersion: 1, commit: "demo" });
+  const v1 = await publishAmi(emulator.ec2, config, image, { buildVersion: 1, commit: "demo" });
   say(`  -> ${v1.name} (${v1.imageId}), shared with ${config.organization.arn}`);
 
   step("apply the workload: a launch template on AMI v1");
@@ -66,7 +66,7 @@ async function story(emulator: Emulator, workDir: string): Promise<void> {
 
   step(`the pipeline publishes build 2 (no code change in the workload)`);
   await new Promise((resolve) => setTimeout(resolve, 1100)); // EC2 creation dates have second resolution
-  const v2 = await publishAmi(ec2, config, image, { buildVersion: 2, commit: "demo" });
+  const v2 = await publishAmi(emulator.ec2, config, image, { buildVersion: 2, commit: "demo" });
   say(`  -> ${v2.name} (${v2.imageId})`);
 
   step("plan the workload: the new AMI shows up as in-place updates, nothing created or destroyed");

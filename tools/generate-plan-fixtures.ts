@@ -114,10 +114,10 @@ async function main(): Promise<void> {
     if ((await planStack(stackDir, workloadEnv)).ok) throw new Error("the plan without any AMI should have failed");
     copyFileSync(join(stackDir, PLAN_ERROR), join(FIXTURES, "errored.txt"));
     const { config } = loadConfig(configPath);
-    await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+    await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: 1 });
     await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env: workloadEnv });
     await new Promise((r) => setTimeout(r, 1100));
-    await publishAmi(ec2, config, config.images[0], { buildVersion: 2 });
+    await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: 2 });
     if (!(await planStack(stackDir, workloadEnv, { showAlways: true })).ok) throw new Error(readFileSync(join(stackDir, PLAN_ERROR), "utf8"));
     await save("ami-update", stackDir);
   });

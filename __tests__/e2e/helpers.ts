@@ -66,7 +66,7 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
     let lastPublished = 0;
     const publish: Scenario["publish"] = async (buildVersion, extra = {}) => {
       await sleep(Math.max(0, lastPublished + 1100 - Date.now()));
-      const ami = await publishAmi(ec2, config, config.images[0], { buildVersion, ...extra });
+      const ami = await publishAmi(emulator.ec2, config, config.images[0], { buildVersion, ...extra });
       lastPublished = Date.now();
       return ami;
     };

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     await synthesize({ outdir, env });
     await applySharedAmiKey(outdir, env);
     const { config } = loadConfig(configPath);
-    await publishAmi(ec2, config, config.images[0], { buildVersion: 1 });
+    await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: 1 });
     const stackDir = join(outdir, "stacks", STACK);
     const init = await measure("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env, runs: 1 });
     const raw = await measure("terraform", ["plan", "-input=false", "-no-color", "-lock=false"], { cwd: stackDir, env });
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     const fleetWork = mkdtempSync(join(work, "fleet-"));
     const thousandConfig = manyWorkloads(fleetWork, 1000, { replace: true });
     const images = [];
-    for (let build = 1; build <= 5; build++) images.push(await publishAmi(ec2, config, config.images[0], { buildVersion: build }));
+    for (let build = 1; build <= 5; build++) images.push(await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: build }));
     for (let i = 0; i < 1000; i++) {
       const ami = images[i % images.length];
       writeFileSync(

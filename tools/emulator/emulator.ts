@@ -1,3 +1,4 @@
+import { EC2Client } from "@aws-sdk/client-ec2";
 import { ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -77,10 +78,19 @@ export class Emulator {
   }
 
   /** Settings for AWS SDK for JavaScript v3 clients. */
-  clientConfig() {
+  private readonly ec2Clients = new Map<string, EC2Client>();
+
+  /** An EC2 client of the emulator in `region` (one per region): what publishAmi takes. */
+  readonly ec2 = (region: string): EC2Client => {
+    if (!this.ec2Clients.has(region)) this.ec2Clients.set(region, new EC2Client(this.clientConfig(region)));
+    return this.ec2Clients.get(region)!;
+  };
+
+  /** SDK client settings for the emulator, in its region or `region`. */
+  clientConfig(region?: string) {
     return {
       endpoint: this.endpoint,
-      region: this.options.region,
+      region: region ?? this.options.region,
       forcePathStyle: true,
       credentials: { accessKeyId: "test", secretAccessKey: "test" },
     };

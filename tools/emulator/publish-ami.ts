@@ -4,8 +4,11 @@ import { renderAmiName } from "../../constructs/ami-conventions";
 import { distributedAmiTags } from "../../stacks/shared-image-stack";
 
 export interface PublishedAmi {
+  /** The id in the shared region. */
   readonly imageId: string;
   readonly name: string;
+  /** Every distribution region's copy: region → id (the shared region's included). */
+  readonly copies: Readonly<Record<string, string>>;
 }
 
 export interface PublishOptions {
@@ -18,12 +21,20 @@ export interface PublishOptions {
 }
 
 /**
- * Publishes an AMI the way the image's distribution configuration would: same name pattern, same
- * tags (computed by the shared stack's own function), launch permission to the organization. The
- * emulator has no Image Builder, so this stands in for a pipeline run.
+ * Publishes an AMI the way the image's distribution configuration would: in every distribution region,
+ * each copy with its own id and the same name (one name template, rendered from the build's
+ * variables), same tags (computed by the shared stack's own function), launch permission to the
+ * organization. The emulator has no Image Builder, so this stands in for a pipeline run.
  */
-export async function publishAmi(ec2: EC2Client, config: Config, image: ImageConfig, options: PublishOptions): Promise<PublishedAmi> {
+export async function publishAmi(ec2For: (region: string) => EC2Client, config: Config, image: ImageConfig, options: PublishOptions): Promise<PublishedAmi> {
   const name = options.nameOverride ?? renderAmiName(image.name, options.buildVersion, options.buildDate ?? new Date());
+  const regions = [...new Set([config.shared.region, ...(image.distribution.regions ?? [])])];
+  const copies: Record<string, string> = {};
+  for (const region of regions) copies[region] = await register(ec2For(region), config, image, name, options);
+  return { imageId: copies[config.shared.region], name, copies };
+}
+
+async function register(ec2: EC2Client, config: Config, image: ImageConfig, name: string, options: PublishOptions): Promise<string> {
   const tags = distributedAmiTags(image, options.commit);
   const { ImageId } = await ec2.send(
     new RegisterImageCommand({
@@ -50,5 +61,5 @@ export async function publishAmi(ec2: EC2Client, config: Config, image: ImageCon
       },
     }),
   );
-  return { imageId: ImageId, name };
+  return ImageId;
 }
