@@ -1,4 +1,4 @@
-import type { Config } from "./schema";
+import type { Config, ImageConfig } from "./schema";
 import { Problem, showValue } from "./problems";
 
 /** AMI encryption and lifecycle rules that span several fields. */
@@ -12,6 +12,7 @@ export function encryptionAndLifecycleProblems(config: Config): Problem[] {
           },
         ]
       : []),
+    ...regionKeyProblems(config, image, i),
     // Volumes encrypted under the AWS-managed aws/ebs key cannot be shared with other accounts.
     ...(image.block_devices.length > 0 && !config.ami_encryption.enabled && !image.distribution.kms_key_arn
       ? [
@@ -30,4 +31,52 @@ export function encryptionAndLifecycleProblems(config: Config): Problem[] {
         ]
       : []),
   ]);
+}
+
+/** The region of a KMS key or alias ARN (arn:partition:kms:<region>:account:…). */
+export function kmsArnRegion(arn: string): string {
+  return arn.split(":")[3];
+}
+
+/**
+ * A bring-your-own key names one key per distribution region, each in its own region: KMS keys are
+ * regional, and one ARN for every region encrypts nothing outside its own.
+ */
+function regionKeyProblems(config: Config, image: ImageConfig, i: number): Problem[] {
+  const distribution = image.distribution;
+  const path = `images[${i}].distribution`;
+  const others = (distribution.regions ?? [config.shared.region]).filter((r) => r !== config.shared.region);
+  const byRegion = distribution.region_kms_key_arns;
+  if (!distribution.kms_key_arn) {
+    return Object.keys(byRegion).length > 0
+      ? [
+          {
+            path: `${path}.region_kms_key_arns`,
+            message: `got keys for ${Object.keys(byRegion).join(", ")}, expected none without kms_key_arn (the shared region's key)`,
+          },
+        ]
+      : [];
+  }
+  const problems: Problem[] = [];
+  if (kmsArnRegion(distribution.kms_key_arn) !== config.shared.region)
+    problems.push({
+      path: `${path}.kms_key_arn`,
+      message: `got ${showValue(distribution.kms_key_arn)} in ${kmsArnRegion(distribution.kms_key_arn)}, expected a key in the shared region ${config.shared.region} (KMS keys are regional)`,
+    });
+  const missing = others.filter((r) => !Object.hasOwn(byRegion, r));
+  if (missing.length > 0)
+    problems.push({
+      path: `${path}.region_kms_key_arns`,
+      message: `got no key for ${missing.join(", ")}, expected a key ARN in each distribution region besides ${config.shared.region}: CopyImage encrypts each copy with a key of its own region`,
+    });
+  for (const [region, arn] of Object.entries(byRegion)) {
+    if (!others.includes(region))
+      problems.push({
+        path: `${path}.region_kms_key_arns.${region}`,
+        message: `got a key for ${region}, expected only other distribution regions (${others.join(", ") || "none"})`,
+      });
+    else if (kmsArnRegion(arn) !== region)
+      problems.push({ path: `${path}.region_kms_key_arns.${region}`, message: `got ${showValue(arn)} in ${kmsArnRegion(arn)}, expected a key in ${region}` });
+  }
+  return problems;
 }

@@ -5,11 +5,13 @@ import { Construct } from "constructs";
 import { AUTO_SCALING_GRANT_OPERATIONS, AUTO_SCALING_SERVICE_LINKED_ROLE } from "./shared-ami-key";
 
 export interface SharedAmiKeyGrantProps {
-  /** Alias name of the shared AMI key, without "alias/". */
-  readonly alias: string;
-  readonly sharedAccountId: string;
+  /**
+   * The key that encrypts this region's copies of the AMIs: a key or alias ARN of the shared account,
+   * in the workload's region (an alias ARN finds a key of another account; the grant needs the key ARN,
+   * which the lookup returns).
+   */
+  readonly keyArn: string;
   readonly workloadAccountId: string;
-  readonly region: string;
   readonly partition: string;
   /** Unique per stack in the account and region: grants with the same name and parameters are one grant in KMS. */
   readonly grantName: string;
@@ -32,8 +34,7 @@ export class SharedAmiKeyGrant extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedAmiKeyGrantProps) {
     super(scope, id);
-    // An alias ARN finds a key of another account; the grant itself needs the key ARN.
-    const key = new DataAwsKmsKey(this, "SharedKey", { keyId: `arn:${props.partition}:kms:${props.region}:${props.sharedAccountId}:alias/${props.alias}` });
+    const key = new DataAwsKmsKey(this, "SharedKey", { keyId: props.keyArn });
     this.serviceLinkedRole = props.createServiceLinkedRole
       ? new IamServiceLinkedRole(this, "AutoScalingServiceLinkedRole", {
           awsServiceName: "autoscaling.amazonaws.com",
