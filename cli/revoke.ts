@@ -1,5 +1,6 @@
-// golden-ami revoke: withdraw an AMI. Recorded in Git (latest lookups skip it, pins and channels on it
-// fail the plan with the reason) and, with --deprecate, deprecated in the shared account.
+// golden-ami revoke: withdraw a build (every region's copy of an AMI). Recorded in Git (latest lookups
+// skip it, pins and channels on it fail the plan with the reason) and, with --deprecate or --disable,
+// deprecated or disabled in every region of the shared account.
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, EXIT_USAGE, withExample } from "./program";
 
@@ -16,11 +17,16 @@ const reason = (value: string) => {
 export function registerRevoke(program: Command): void {
   const command = program
     .command("revoke")
-    .description("record an AMI as revoked (and, with --deprecate, deprecate it in the shared account)")
-    .argument("<ami-id>", "the AMI to withdraw", amiId)
+    .description("record an AMI's build as revoked in every region (and, with --deprecate or --disable, act on every copy)")
+    .argument("<ami-id>", "the AMI to withdraw (any region's copy of the build)", amiId)
     .option("--reason <text>", "why: a CVE, a ticket, what breaks (required, at least 10 characters)", reason)
     .option("--image <name>", "the image it belongs to (default: found from the AMI's name in the shared account)")
-    .option("--deprecate", "also deprecate the AMI in the shared account now (needs credentials there)")
+    .option("--ami-name <name>", "the build's AMI name: records it without reading AWS (when the shared account cannot be read)")
+    .option("--deprecate", "also deprecate every copy now: lookups stop finding it, launches by id go on (shared account's deploy role)")
+    .option(
+      "--disable",
+      "emergency: also disable every copy now: no new launch anywhere, so scale-out and replacement of groups on it FAIL (shared account's deploy role)",
+    )
     .option("--config <file>", CONFIG_OPTION_HELP)
     .action(async (ami, options, cmd) => {
       if (!options.reason) cmd.error("revoke: missing --reason", { exitCode: EXIT_USAGE });
@@ -37,20 +43,38 @@ export function registerRevoke(program: Command): void {
             exitCode: EXIT_USAGE,
           });
         try {
-          return await revoke(loaded, { amiId: ami, reason: options.reason!, image: options.image, deprecate: options.deprecate ?? false, now: new Date() });
+          return await revoke(loaded, {
+            amiId: ami,
+            reason: options.reason!,
+            image: options.image,
+            amiName: options.amiName,
+            deprecate: options.deprecate ?? false,
+            disable: options.disable ?? false,
+            now: new Date(),
+          });
         } catch (error) {
           if (error instanceof RevocationRefused) throw new CommandFailed(error.message);
           throw error;
         }
       });
       const file = displayPath(result.file);
-      if (result.unchecked) console.error(`warning: could not check that ${ami} exists in the shared account (${result.unchecked}); recorded as given`);
+      if (result.unchecked)
+        console.error(`warning: could not read ${ami} in the shared account (${result.unchecked}); recorded build ${result.amiName} as given`);
       console.error(
         result.recorded
-          ? `recorded ${ami} (${result.image}) as revoked in ${file}: review and merge it`
-          : `${ami} is already revoked in ${file}; nothing changed`,
+          ? `recorded build ${result.amiName} (${result.image}) as revoked in ${file}: review and merge it`
+          : `build ${result.amiName} is already revoked in ${file}; nothing changed`,
       );
-      if (result.deprecated) console.error(`deprecated ${ami} in the shared account`);
+      const copies = result.copies.map((c) => `${c.amiId} in ${c.region}`).join(", ");
+      if (result.deprecated) console.error(`deprecated ${copies}`);
+      if (result.disabled) {
+        console.error(
+          `DISABLED ${copies}: no account can launch them now. Until the groups below move to another AMI, scale-out and instance replacement fail.`,
+        );
+        console.error(
+          `Undo with EnableImage on each copy, then share it again (DisableImage removed its launch permissions): cdktf apply of the shared stack does not.`,
+        );
+      }
       for (const s of result.stranded) console.error(`${s.workload} ${s.via}: its plan now fails until it moves to another AMI`);
     });
   withExample(command, 'npx golden-ami revoke ami-0123456789abcdef0 --reason "CVE-2026-1234 in openssl" --deprecate');

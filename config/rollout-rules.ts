@@ -7,13 +7,18 @@ export function rolloutProblems(config: Config): Problem[] {
   return [
     ...serviceLinkedRoleProblems(config),
     ...publishedParameterProblems(config),
-    ...config.workloads.flatMap((workload, i) => [
-      ...distributedRegionProblems(config, workload, `workloads[${i}].region`),
-      ...autoScalingProblems(workload, `workloads[${i}].auto_scaling`),
-      ...refreshProblems(workload, `workloads[${i}].auto_scaling`),
-      ...promotionProblems(config, workload, `workloads[${i}]`),
-      ...blueGreenProblems(workload, `workloads[${i}]`),
-    ]),
+    // A retired workload's stack creates nothing: only what others need from it is checked (below).
+    ...config.workloads.flatMap((workload, i) =>
+      workload.retired
+        ? []
+        : [
+            ...distributedRegionProblems(config, workload, `workloads[${i}].region`),
+            ...autoScalingProblems(workload, `workloads[${i}].auto_scaling`),
+            ...refreshProblems(workload, `workloads[${i}].auto_scaling`),
+            ...promotionProblems(config, workload, `workloads[${i}]`),
+            ...blueGreenProblems(workload, `workloads[${i}]`),
+          ],
+    ),
   ];
 }
 
@@ -46,6 +51,14 @@ function serviceLinkedRoleProblems(config: Config): Problem[] {
   return config.workloads.flatMap((workload, i) => {
     if (workload.auto_scaling.service_linked_role !== "create") return [];
     const first = config.workloads.findIndex((w) => w.account_id === workload.account_id && w.auto_scaling.service_linked_role === "create");
+    const user = config.workloads.find((w) => w.account_id === workload.account_id && !w.retired && w.auto_scaling.enabled);
+    if (workload.retired && user)
+      return [
+        {
+          path: `workloads[${i}].auto_scaling.service_linked_role`,
+          message: `got "create" on a retired workload, but ${user.name} still runs Auto Scaling in account ${workload.account_id}: the destroy plan would delete AWSServiceRoleForAutoScaling under it; expected "existing" here and "create" on ${user.name} (import the role there first)`,
+        },
+      ];
     return first === i
       ? []
       : [
@@ -139,6 +152,14 @@ function promotionProblems(config: Config, workload: WorkloadConfig, path: strin
         {
           path: `${amiPath}.environment`,
           message: `got ${showValue(ami.environment)}, but workload "${leader.name}" runs in ${leader.account_id}/${leader.region}; expected one in ${workload.account_id}/${workload.region}, where its SSM parameter can be read (use source: pinned across accounts)`,
+        },
+      ];
+    }
+    if (leader.retired) {
+      return [
+        {
+          path: `${amiPath}.environment`,
+          message: `got ${showValue(ami.environment)}, but workload "${leader.name}" is retired: its destroy plan removes the SSM parameter this reads; expected another source (a channel, or pinned)`,
         },
       ];
     }

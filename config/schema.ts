@@ -138,8 +138,18 @@ export const DistributionSchema = z.strictObject({
   /** @default - the shared account's region only */
   regions: z.array(region).min(1).optional(),
   launch_permissions: LaunchPermissionsSchema.prefault({}),
-  /** Customer-managed KMS key that encrypts the distributed AMIs. @default - AWS-managed EBS key */
+  /**
+   * Customer-managed KMS key, in the shared region, that encrypts the build and the shared region's
+   * copy of each AMI. Each workload account's Auto Scaling gets a grant on its region's key.
+   * @default - AWS-managed EBS key
+   */
   kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN").optional(),
+  /**
+   * With kms_key_arn: the key of every other distribution region (region → key or alias ARN in that
+   * region). KMS keys are regional: CopyImage encrypts each copy with a key of its destination region.
+   * @default - none (required for every other region when kms_key_arn is set)
+   */
+  region_kms_key_arns: z.record(region, matches(KMS_KEY_ARN, "a KMS key or alias ARN")).default({}),
   ami_tags: tags.default({}),
 });
 
@@ -314,6 +324,11 @@ export const WorkloadSchema = z.strictObject({
   blue_green: BlueGreenSchema.optional(),
   user_data: UserDataSchema.optional(),
   tags: tags.default({}),
+  /**
+   * Retire the workload: its stack keeps its name, state and provider and nothing else, so its plan
+   * destroys everything it created. Review that plan, apply it, then remove the entry. @default false
+   */
+  retired: z.boolean().default(false),
 });
 
 export const StateSchema = z.strictObject({

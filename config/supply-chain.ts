@@ -14,8 +14,15 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** A channel's name: what `promote --to` takes and the channels file holds. */
 export const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
+/**
+ * A channel serves a build, named by its AMI name: Image Builder gives every region's copy the same
+ * name (one name template per distribution, rendered from the build's variables) but its own id, so
+ * each workload resolves the name in its own region.
+ */
 export const ChannelEntrySchema = z.strictObject({
+  /** The build's id where it was promoted from (for people and the lifecycle's retain tag). */
   ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
+  /** The build: what workloads look up, by owner and exact name, in their own region. */
   ami_name: z.string().min(3).max(128),
   /** The environment or channel it was promoted from. */
   promoted_from: z.string().regex(NAME),
@@ -30,8 +37,12 @@ export const ChannelEntrySchema = z.strictObject({
 /** image → channel → the AMI it serves. */
 export const ChannelsSchema = z.record(z.string().regex(NAME), z.record(z.string().regex(CHANNEL_NAME), ChannelEntrySchema));
 
+/** A revoked build: every region's copy of it (same name, other ids) is skipped or refused. */
 export const RevocationSchema = z.strictObject({
+  /** The id given to `golden-ami revoke` (one region's copy). */
   ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
+  /** The build's AMI name, the same in every region it was distributed to. */
+  ami_name: z.string({ error: "expected the revoked build's AMI name, the same in every region (golden-ami revoke records it)" }).min(3).max(128),
   image: z.string().regex(NAME),
   reason: z.string().trim().min(10, { message: "expected a reason of at least 10 characters (what is wrong with it, a CVE or ticket)" }).max(500),
   revoked_at: z.iso.datetime({ message: "expected an ISO 8601 time such as 2026-11-23T08:00:00Z" }),
@@ -50,6 +61,16 @@ export type Revocation = z.infer<typeof RevocationSchema>;
 export function channelEntry(channels: Channels | undefined, image: string, channel: string): ChannelEntry | undefined {
   const ofImage = channels && Object.hasOwn(channels, image) ? channels[image] : undefined;
   return ofImage && Object.hasOwn(ofImage, channel) ? ofImage[channel] : undefined;
+}
+
+/** Revoked builds of one image: AMI name → reason. */
+export function revokedBuilds(revocations: ReadonlyArray<Revocation>, image: string): Record<string, string> {
+  return Object.fromEntries(revocations.filter((r) => r.image === image).map((r) => [r.ami_name, r.reason]));
+}
+
+/** The revocation of a build, if any (by name: it covers every region's copy). */
+export function revocationOf(revocations: ReadonlyArray<Revocation>, amiName: string | undefined): Revocation | undefined {
+  return amiName === undefined ? undefined : revocations.find((r) => r.ami_name === amiName);
 }
 
 /** `config/example.yaml` → `config/example.channels.yaml` */

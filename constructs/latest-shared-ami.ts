@@ -10,8 +10,9 @@ export interface SharedAmiProps {
   /** The account whose pipeline publishes the AMIs. */
   readonly ownerAccountId: string;
   /**
-   * Revoked AMIs (id → reason, already escaped for Terraform): a latest lookup skips them (the next
-   * newest wins); a pinned one fails the plan with the reason. @default - none
+   * Revoked builds (AMI name → reason, already escaped for Terraform): a latest lookup skips every
+   * region's copy of them (the next newest wins); a pinned one fails the plan with the reason. By name,
+   * because a build's copies share its name and have an id per region. @default - none
    */
   readonly revoked?: Readonly<Record<string, string>>;
 }
@@ -28,6 +29,10 @@ abstract class SharedAmiLookup extends Construct {
     props: SharedAmiProps,
     extra: {
       filter: DataAwsAmiIdsFilter[];
+      /** The EC2 `name` filter. @default - every AMI of the image (amiNameFilter) */
+      nameFilter?: string;
+      /** The build this lookup must find, when known before the plan (a channel's; a revoked pin's). */
+      knownBuild?: string;
       includeDeprecated: boolean;
       whenNone: (lookedFor: string) => string;
       /** Leave revoked AMIs out of the candidates (a latest lookup), rather than fail on one (a pin). */
@@ -41,24 +46,43 @@ abstract class SharedAmiLookup extends Construct {
   ) {
     super(scope, id);
     const lookedFor = `AMIs owned by ${props.ownerAccountId} named "${amiNameTemplate(props.imageName)}" (filter "${amiNameFilter(props.imageName)}", regex ${amiNameRegex(props.imageName)})`;
+    // Terraform evaluates error messages even when the condition holds: lookup() with a default, not [name].
+    const revokedNames = Object.keys(props.revoked ?? {});
+    const revoked = revokedNames.length > 0 ? new TerraformLocal(this, "Revoked", { ...props.revoked }) : undefined;
+    // A target known to be a revoked build fails with the revocation first: once deprecated or
+    // disabled, it would otherwise fail below as merely "not available".
+    const knownRevoked =
+      revoked && extra.knownBuild !== undefined && Object.hasOwn(props.revoked!, extra.knownBuild)
+        ? {
+            condition: `\${!contains(keys(${revoked.fqn}), ${JSON.stringify(extra.knownBuild)})}`,
+            errorMessage: `The AMI ${extra.origin} is revoked: build ${extra.knownBuild}: ${props.revoked![extra.knownBuild]}. ${extra.whenRevoked}`,
+          }
+        : undefined;
     // aws_ami fails on an empty result with a generic error; aws_ami_ids lets us say what is wrong.
     this.candidates = new DataAwsAmiIds(this, "Candidates", {
       owners: [props.ownerAccountId],
-      filter: [{ name: "name", values: [amiNameFilter(props.imageName)] }, { name: "state", values: ["available"] }, ...extra.filter],
+      filter: [{ name: "name", values: [extra.nameFilter ?? amiNameFilter(props.imageName)] }, { name: "state", values: ["available"] }, ...extra.filter],
       nameRegex: amiNameRegex(props.imageName),
       includeDeprecated: extra.includeDeprecated,
       sortAscending: false,
       lifecycle: {
+        precondition: knownRevoked ? [knownRevoked] : undefined,
         postcondition: [{ condition: "${length(self.ids) > 0}", errorMessage: extra.whenNone(lookedFor) }],
       },
     });
-    // Terraform evaluates error messages even when the condition holds: lookup() with a default, not [id].
-    const revoked = Object.keys(props.revoked ?? {}).length > 0 ? new TerraformLocal(this, "Revoked", { ...props.revoked }) : undefined;
-    // Newest first, revoked AMIs left out: a for expression keeps aws_ami_ids' order (a set would not).
-    const eligible =
+    // This region's copies of the revoked builds (found by name, deprecated ones too), to leave out.
+    const revokedCopies =
       revoked && extra.skipRevoked
-        ? new TerraformLocal(this, "Eligible", `\${[for id in ${this.candidates.fqn}.ids : id if !contains(keys(${revoked.fqn}), id)]}`)
+        ? new DataAwsAmiIds(this, "RevokedCopies", {
+            owners: [props.ownerAccountId],
+            filter: [{ name: "name", values: revokedNames }],
+            includeDeprecated: true,
+          })
         : undefined;
+    // Newest first, revoked AMIs left out: a for expression keeps aws_ami_ids' order (a set would not).
+    const eligible = revokedCopies
+      ? new TerraformLocal(this, "Eligible", `\${[for id in ${this.candidates.fqn}.ids : id if !contains(${revokedCopies.fqn}.ids, id)]}`)
+      : undefined;
     const ids = eligible ? eligible.asList : this.candidates.ids;
     this.ami = new DataAwsAmi(this, "Resource", {
       owners: [props.ownerAccountId],
@@ -70,8 +94,8 @@ abstract class SharedAmiLookup extends Construct {
             precondition: eligible ? [{ condition: `\${length(${eligible.fqn}) > 0}`, errorMessage: extra.whenAllRevoked(lookedFor) }] : undefined,
             postcondition: [
               {
-                condition: `\${!contains(keys(${revoked.fqn}), self.id)}`,
-                errorMessage: `The AMI \${self.id} (${extra.origin}) is revoked: \${lookup(${revoked.fqn}, self.id, "")}. ${extra.whenRevoked}`,
+                condition: `\${!contains(keys(${revoked.fqn}), self.name)}`,
+                errorMessage: `The AMI \${self.id} (${extra.origin}) is revoked: build \${self.name}: \${lookup(${revoked.fqn}, self.name, "")}. ${extra.whenRevoked}`,
               },
             ],
           }
@@ -108,22 +132,33 @@ export class LatestSharedAmi extends SharedAmiLookup {
 }
 
 export interface PinnedSharedAmiProps extends SharedAmiProps {
-  /** The AMI to run (a literal id, or a value read at plan time). */
-  readonly imageId: string;
-  /** Where the id comes from, for the failure message. */
+  /**
+   * The AMI to run: an id (a literal, or a value read at plan time) names one region's copy; a build's
+   * AMI name finds this region's copy of that build (what a channel serves).
+   */
+  readonly match: { readonly imageId: string } | { readonly amiName: string };
+  /** Where the AMI comes from, for the failure message. */
   readonly origin: string;
   /** Accept a deprecated AMI. @default true - it was chosen by hand; a channel's must not be deprecated */
   readonly includeDeprecated?: boolean;
+  /** The build (AMI name) the id is known to be, when a revocation names it. @default - unknown until the plan */
+  readonly knownBuild?: string;
 }
 
 /** One given AMI, checked to be an available AMI of the image owned by the shared account (deprecated allowed: it was chosen). */
 export class PinnedSharedAmi extends SharedAmiLookup {
   constructor(scope: Construct, id: string, props: PinnedSharedAmiProps) {
+    const byName = "amiName" in props.match ? props.match.amiName : undefined;
     super(scope, id, props, {
-      filter: [{ name: "image-id", values: [props.imageId] }],
+      filter: "imageId" in props.match ? [{ name: "image-id", values: [props.match.imageId] }] : [],
+      nameFilter: byName,
+      knownBuild: byName ?? props.knownBuild,
       includeDeprecated: props.includeDeprecated ?? true,
       whenNone: (lookedFor) =>
-        `The AMI ${props.origin} is not an available${props.includeDeprecated === false ? ", non-deprecated" : ""} AMI of image "${props.imageName}": looked for it among ${lookedFor}.`,
+        byName
+          ? `The AMI ${props.origin} has no available${props.includeDeprecated === false ? ", non-deprecated" : ""} copy in this region: looked for ${lookedFor} named exactly "${byName}". ` +
+            `Check that image "${props.imageName}" distributes to this region (images[].distribution.regions) and that the build was not deleted.`
+          : `The AMI ${props.origin} is not an available${props.includeDeprecated === false ? ", non-deprecated" : ""} AMI of image "${props.imageName}": looked for it among ${lookedFor}.`,
       skipRevoked: false,
       whenAllRevoked: () => `The AMI ${props.origin} is revoked.`,
       origin: props.origin,

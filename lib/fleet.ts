@@ -54,9 +54,10 @@ const BUILD = /_v(\d+)_/;
 export async function fleetStatus(
   config: Config,
   options: FleetOptions = {},
-  revocations: ReadonlyArray<{ ami_id: string; reason: string }> = [],
+  revocations: ReadonlyArray<{ ami_name: string; reason: string }> = [],
 ): Promise<FleetRow[]> {
-  const revoked = new Map(revocations.map((r) => [r.ami_id, r.reason]));
+  // Revocations name builds: every region's copy of one shares its name.
+  const revoked = new Map(revocations.map((r) => [r.ami_name, r.reason]));
   const access = options.access ?? new AwsAccess("fleet");
   const readState = options.readState ?? stateReader(config, { ...options, access });
   // One unreadable state is that workload's row, never the end of the listing.
@@ -79,42 +80,63 @@ export async function fleetStatus(
   const unconfigured = (await (options.listStates ?? stateLister(config, { ...options, access }))()).filter(
     (stack) => !configured.has(stack) && !stack.startsWith(BOOTSTRAP_STACK_PREFIX),
   );
-  const retired = unconfigured.map((stack): FleetRow => ({
-    workload: stack,
-    environment: "-",
-    account: "-",
-    region: "-",
-    image: "-",
-    unconfigured: true,
-    note: "STATE WITHOUT CONFIGURATION: its resources still run; restore its entry and plan, or destroy it from its last configuration",
-  }));
+  const retired = await mapConcurrent(unconfigured, options.concurrency ?? 32, async (stack): Promise<FleetRow> => {
+    const row = { workload: stack, environment: "-", account: "-", region: "-", image: "-", unconfigured: true };
+    let empty = false;
+    try {
+      const state = await readState(stack);
+      empty = state !== undefined && stateResourceCount(state) === 0;
+    } catch (error) {
+      return { ...row, stateError: error instanceof Error ? error.message : String(error) };
+    }
+    return empty
+      ? { ...row, note: "empty state without configuration (destroyed): delete the state object" }
+      : {
+          ...row,
+          note: "STATE WITHOUT CONFIGURATION: its resources still run; restore its entry with retired: true and apply the destroy plan it makes",
+        };
+  });
   const rows = await Promise.all(
     config.workloads.map(async (workload, i): Promise<FleetRow> => {
       const base = { workload: workload.name, environment: workload.environment, account: workload.account_id, region: workload.region, image: workload.image };
+      const running = outputs[i];
+      if (running && "error" in running) return { ...base, stateError: running.error };
+      if (workload.retired) {
+        return running
+          ? {
+              ...base,
+              runningAmi: running.id,
+              runningName: running.name,
+              note: "RETIRED: still running; review and apply its destroy plan, then remove the entry",
+            }
+          : { ...base, note: "retired and destroyed: remove its entry from the configuration" };
+      }
       const listed = await images(workload);
       const pattern = new RegExp(amiNameRegex(workload.image));
+      // The newest build is the newest one not revoked: what a latest lookup would choose.
       const builds = listed
-        .filter((image) => image.Name && pattern.test(image.Name))
+        .filter((image) => image.Name && pattern.test(image.Name) && !revoked.has(image.Name))
         .map((image) => ({ image, build: Number(BUILD.exec(image.Name!)?.[1]) }))
         .sort((a, b) => b.build - a.build);
       const newest = builds[0];
-      const running = outputs[i];
-      if (running && "error" in running) return { ...base, stateError: running.error };
       if (!running) return { ...base, newestBuild: newest?.build, newestAmi: newest?.image.ImageId, note: "no state (never applied)" };
+      const listedRunning = listed.find((image) => image.ImageId === running.id);
       const match = builds.find((b) => b.image.ImageId === running.id);
-      const runningBuild = match?.build ?? (running.name ? Number(BUILD.exec(running.name)?.[1]) : undefined);
-      const created = match?.image.CreationDate ? new Date(match.image.CreationDate) : undefined;
+      const runningName = running.name ?? listedRunning?.Name;
+      const runningBuild = match?.build ?? (runningName ? Number(BUILD.exec(runningName)?.[1]) : undefined);
+      const created = listedRunning?.CreationDate ? new Date(listedRunning.CreationDate) : undefined;
+      const revocation = runningName !== undefined ? revoked.get(runningName) : undefined;
       return {
         ...base,
         runningAmi: running.id,
-        runningName: running.name,
+        runningName,
         runningBuild: Number.isFinite(runningBuild) ? runningBuild : undefined,
         newestBuild: newest?.build,
         newestAmi: newest?.image.ImageId,
         buildsBehind: runningBuild === undefined || !Number.isFinite(runningBuild) ? undefined : builds.filter((b) => b.build > runningBuild).length,
         ageDays: created ? Math.floor((now.getTime() - created.getTime()) / 86_400_000) : undefined,
-        ...(match ? {} : { note: "the running AMI is not among the image's available AMIs (deregistered?)" }),
-        ...(revoked.has(running.id) ? { revoked: revoked.get(running.id) } : {}),
+        ...(listedRunning ? {} : { note: "the running AMI is not among the image's available AMIs (deregistered, deprecated or disabled?)" }),
+        ...(revocation !== undefined ? { revoked: revocation } : {}),
       };
     }),
   );
@@ -147,6 +169,13 @@ export function stateOutputs(state: StateText): Record<string, { value?: unknown
   const outputs = (json as { outputs?: unknown }).outputs ?? {};
   if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) throw new Error(`${state.location}: the state's outputs are not an object`);
   return outputs as Record<string, { value?: unknown }>;
+}
+
+/** How many resources (data sources included) a state holds. */
+export function stateResourceCount(state: StateText): number {
+  stateOutputs(state); // the same checks: empty, not JSON, not a state
+  const resources = (JSON.parse(state.text) as { resources?: unknown }).resources;
+  return Array.isArray(resources) ? resources.length : 0;
 }
 
 /** The AMI a workload's state says it runs; undefined for no state or no AMI output. */

@@ -50,7 +50,7 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
     commit,
     recipeVersions: loaded.recipeVersions,
     rolePurpose: purpose,
-    retainedAmis: retainedAmis(loaded),
+    retained: retainedAmis(config, terraformLiterals(loaded.channels)),
   });
   const workloads = config.workloads.map(
     (workload) =>
@@ -100,15 +100,15 @@ function addBootstrapStacks(app: App, config: Config, state: StateLocation, cont
 }
 
 /**
- * AMIs the lifecycle must never remove: what every channel serves and what workloads in the shared
- * region pin (AMI ids are per region; pins elsewhere name another region's copy).
+ * AMIs the lifecycle must never remove: every region's copy of what each channel serves (by build
+ * name), and what workloads pin (an id names one region's copy: the workload's).
  */
-function retainedAmis(loaded: LoadedConfig): string[] {
-  const { config } = loaded;
-  const channels = Object.values(loaded.channels).flatMap((byChannel) => Object.values(byChannel).map((entry) => entry.ami_id));
-  const pins = config.workloads
-    .filter((w) => w.region === config.shared.region)
-    .flatMap((w) => [w.ami, w.blue_green?.blue?.ami, w.blue_green?.green?.ami])
-    .flatMap((source) => (source?.source === "pinned" ? [source.image_id] : []));
-  return [...channels, ...pins];
+function retainedAmis(config: Config, channels: LoadedConfig["channels"]) {
+  const builds = Object.values(channels).flatMap((byChannel) => Object.values(byChannel).map((entry) => entry.ami_name));
+  const pins = config.workloads.flatMap((w) =>
+    [w.ami, w.blue_green?.blue?.ami, w.blue_green?.green?.ami].flatMap((source) =>
+      source?.source === "pinned" ? [{ region: w.region, amiId: source.image_id }] : [],
+    ),
+  );
+  return { builds, pins };
 }

@@ -1,5 +1,4 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { RETAIN_TAG } from "../config/conventions";
@@ -10,6 +9,7 @@ import { GoldenImagePipeline } from "../constructs/golden-image-pipeline";
 import { ImageBuilderInstanceProfile } from "../constructs/image-builder-instance-profile";
 import { ImageBuilderNotifications } from "../constructs/image-builder-notifications";
 import { ImageLifecyclePolicy, LifecycleExecutionRole } from "../constructs/image-lifecycle";
+import { RetainedAmis } from "../constructs/retained-amis";
 import { SharedAmiKey } from "../constructs/shared-ami-key";
 import { partitionOf, roleFor, RolePurpose } from "../config/roles";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
@@ -25,10 +25,10 @@ export interface SharedImageStackProps {
   /** @default "deploy" */
   readonly rolePurpose?: RolePurpose;
   /**
-   * AMIs in the shared region that channels serve or workloads pin: tagged so the lifecycle policy
-   * keeps them, whatever their age. @default - none
+   * What channels serve (builds, by AMI name: every region's copy) and what workloads pin (ids, per
+   * region): tagged so the lifecycle policy keeps them, whatever their age. @default - none
    */
-  readonly retainedAmis?: ReadonlyArray<string>;
+  readonly retained?: { readonly builds: ReadonlyArray<string>; readonly pins: ReadonlyArray<{ readonly region: string; readonly amiId: string }> };
 }
 
 /** The shared (tooling) account: one Image Builder pipeline per image, shared with the organization. */
@@ -50,15 +50,17 @@ export class SharedImageStack extends TerraformStack {
     };
     awsProvider(this, { ...provider, region: config.shared.region });
     const partition = new DataAwsPartition(this, "partition");
+    // One provider per other distribution region: replica keys and retain tags live there.
+    const otherRegions = [...new Set(config.images.flatMap((image) => image.distribution.regions ?? []))].filter((r) => r !== config.shared.region);
+    const regionProviders = new Map(otherRegions.map((region) => [region, awsProvider(this, { ...provider, region, alias: region })]));
     if (config.ami_encryption.enabled) {
-      const otherRegions = [...new Set(config.images.flatMap((image) => image.distribution.regions ?? []))].filter((r) => r !== config.shared.region);
       this.amiKey = new SharedAmiKey(this, "AmiKey", {
         alias: config.ami_encryption.key_alias,
         accountId: config.shared.account_id,
         organizationId: config.organization.arn.split("/").pop()!,
         partition,
         region: config.shared.region,
-        replicaProviders: Object.fromEntries(otherRegions.map((region) => [region, awsProvider(this, { ...provider, region, alias: region })])),
+        replicaProviders: Object.fromEntries(regionProviders),
       });
     }
     const lifecycleRole = config.images.some((i) => i.lifecycle.enabled)
@@ -94,8 +96,17 @@ export class SharedImageStack extends TerraformStack {
         retainTag: RETAIN_TAG,
       });
     }
-    for (const amiId of [...new Set(props.retainedAmis ?? [])].sort()) {
-      new Ec2Tag(this, `Retain-${amiId}`, { resourceId: amiId, key: RETAIN_TAG, value: "true" });
+    const retained = props.retained;
+    if (retained && (retained.builds.length > 0 || retained.pins.length > 0)) {
+      for (const region of [config.shared.region, ...otherRegions]) {
+        new RetainedAmis(this, `Retain-${region}`, {
+          ownerAccountId: config.shared.account_id,
+          tagKey: RETAIN_TAG,
+          builds: retained.builds,
+          amiIds: retained.pins.filter((pin) => pin.region === region).map((pin) => pin.amiId),
+          provider: regionProviders.get(region),
+        });
+      }
     }
     for (const [name, image] of this.pipelines) {
       new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });
@@ -143,6 +154,7 @@ function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile
     },
     amiTags: distributedAmiTags(image, props.commit),
     amiKmsKeyId: image.distribution.kms_key_arn,
+    distributionKmsKeyIds: image.distribution.kms_key_arn ? image.distribution.region_kms_key_arns : undefined,
     tags: imageResourceTags(image.name),
   };
 }

@@ -12,7 +12,7 @@ import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constr
 import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
 import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
 import { partitionOf, roleFor, RolePurpose } from "../config/roles";
-import { channelEntry, type Channels, type Revocation } from "../config/supply-chain";
+import { channelEntry, revokedBuilds, type Channels, type Revocation } from "../config/supply-chain";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface WorkloadStackProps {
@@ -53,20 +53,22 @@ export class WorkloadStack extends TerraformStack {
       sessionName: `golden-ami-${workload.name}`,
       defaultTags: { ...config.tags, ...workload.tags, ManagedBy: "cdktf", Stack: id, Environment: workload.environment },
     });
+    // Retired: state and provider only, so the plan destroys what the state holds, as a reviewed change.
+    if (workload.retired) return;
 
-    // Instances from AMIs under the organization key launch only once the grant exists.
-    const keyGrant =
-      config.ami_encryption.enabled && workload.auto_scaling.enabled
-        ? new SharedAmiKeyGrant(this, "SharedAmiKeyGrant", {
-            alias: config.ami_encryption.key_alias,
-            sharedAccountId: config.shared.account_id,
-            workloadAccountId: workload.account_id,
-            region: workload.region,
-            partition: new DataAwsPartition(this, "partition").partition,
-            grantName: `golden-ami-autoscaling-${workload.name}`,
-            createServiceLinkedRole: workload.auto_scaling.service_linked_role === "create",
-          })
-        : undefined;
+    // Instances from AMIs under a customer-managed key launch only once the grant exists.
+    const amiKey = workload.auto_scaling.enabled ? amiKeyOf(config, workload) : undefined;
+    let keyGrant: SharedAmiKeyGrant | undefined;
+    if (amiKey) {
+      const partition = new DataAwsPartition(this, "partition").partition;
+      keyGrant = new SharedAmiKeyGrant(this, "SharedAmiKeyGrant", {
+        keyArn: "arn" in amiKey ? amiKey.arn : `arn:${partition}:kms:${workload.region}:${config.shared.account_id}:alias/${amiKey.alias}`,
+        workloadAccountId: workload.account_id,
+        partition,
+        grantName: `golden-ami-autoscaling-${workload.name}`,
+        createServiceLinkedRole: workload.auto_scaling.service_linked_role === "create",
+      });
+    }
 
     const securityGroupIds = workload.network.security_group_ids ?? [
       new EgressOnlySecurityGroup(this, "SecurityGroup", {
@@ -181,29 +183,52 @@ function groupProps(
   };
 }
 
+/**
+ * The key that encrypts the image's AMIs in the workload's region: the organization key's alias (the
+ * shared stack replicates it to every distribution region), or the image's own key for that region.
+ */
+function amiKeyOf(config: WorkloadStackProps["config"], workload: WorkloadConfig): { alias: string } | { arn: string } | undefined {
+  if (config.ami_encryption.enabled) return { alias: config.ami_encryption.key_alias };
+  const distribution = config.images.find((i) => i.name === workload.image)?.distribution;
+  if (!distribution?.kms_key_arn) return undefined;
+  const arn = workload.region === config.shared.region ? distribution.kms_key_arn : distribution.region_kms_key_arns[workload.region];
+  // Validation requires a key for every distribution region; a workload elsewhere is refused too.
+  if (!arn) throw new Error(`image ${workload.image} has no key for ${workload.region}; load the configuration with loadConfig()`);
+  return { arn };
+}
+
 /** The AMI a workload (or colour) runs: the newest, a pinned one, another environment's, or a channel's. */
 function sharedAmi(scope: Construct, id: string, stack: WorkloadStackProps, source: AmiSourceConfig): SharedAmi {
   const { config, workload } = stack;
-  const revoked = Object.fromEntries((stack.revocations ?? []).filter((r) => r.image === workload.image).map((r) => [r.ami_id, r.reason]));
-  const props = { imageName: workload.image, ownerAccountId: config.shared.account_id, revoked };
+  const props = { imageName: workload.image, ownerAccountId: config.shared.account_id, revoked: revokedBuilds(stack.revocations ?? [], workload.image) };
   switch (source.source) {
     case "latest":
       return new LatestSharedAmi(scope, id, props);
     case "pinned":
-      return new PinnedSharedAmi(scope, id, { ...props, imageId: source.image_id, origin: `${source.image_id} (pinned in the configuration)` });
+      return new PinnedSharedAmi(scope, id, {
+        ...props,
+        match: { imageId: source.image_id },
+        knownBuild: stack.revocations?.find((r) => r.ami_id === source.image_id)?.ami_name,
+        origin: `${source.image_id} (pinned in the configuration)`,
+      });
     case "environment": {
       const name = amiParameterName(workload.image, source.environment);
       const parameter = new DataAwsSsmParameter(scope, `${id}-${source.environment}`, { name });
-      return new PinnedSharedAmi(scope, id, { ...props, imageId: parameter.insecureValue, origin: `that ${source.environment} runs (SSM parameter ${name})` });
+      return new PinnedSharedAmi(scope, id, {
+        ...props,
+        match: { imageId: parameter.insecureValue },
+        origin: `that ${source.environment} runs (SSM parameter ${name})`,
+      });
     }
     case "channel": {
-      // Validation guarantees the channel exists; the lookup still checks owner, state and deprecation at plan time.
+      // Validation guarantees the channel exists; the lookup finds this region's copy of the build by
+      // name, and checks owner, state and deprecation at plan time.
       const entry = channelEntry(stack.channels, workload.image, source.channel);
       if (!entry) throw new Error(`channel ${source.channel} of image ${workload.image} is missing; load the configuration with loadConfig()`);
       return new PinnedSharedAmi(scope, id, {
         ...props,
-        imageId: entry.ami_id,
-        origin: `${entry.ami_id} (${entry.ami_name}) of channel ${source.channel}, promoted from ${entry.promoted_from} at ${entry.promoted_at}`,
+        match: { amiName: entry.ami_name },
+        origin: `${entry.ami_name} of channel ${source.channel}, promoted from ${entry.promoted_from} at ${entry.promoted_at}`,
         includeDeprecated: false,
       });
     }

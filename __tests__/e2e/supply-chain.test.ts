@@ -5,14 +5,18 @@ import { run, RunResult } from "../../lib/process";
 import { Emulator } from "../../tools/emulator/emulator";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { PublishedAmi } from "../../tools/emulator/publish-ami";
-import { startScenario } from "./helpers";
+import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { REGION, savedPlan, startScenario } from "./helpers";
 
 // Promotion channels and revocation, end to end on the emulator: promote → plan → apply, and
-// revoke → plan. The emulator answers as one account, so production "in another account" is the
-// same account here; the cross-account parts (owner filter, no SSM read) are pinned by unit tests.
+// revoke → plan, in two regions: the image distributes to a second region, where each build's copy has
+// its own id and the same name, and a production workload there follows the same channel. The emulator
+// answers as one account, so production "in another account" is the same account here; the
+// cross-account parts (owner filter, no SSM read) are pinned by unit tests.
 jest.setTimeout(900_000);
 
 const ROOT = join(__dirname, "..", "..");
+const SECOND_REGION = "eu-west-1";
 let emulator: Emulator;
 let env: NodeJS.ProcessEnv;
 let outdir: string;
@@ -30,8 +34,33 @@ async function planAndApply(stack: string): Promise<void> {
   expectOk(await goldenAmi("apply", stack, "--outdir", outdir));
 }
 
+/** Adds web-production-eu in the second region, on its own network there, following `ami`. */
+function addSecondRegionWorkload(network: EmulatedNetwork, ami: Record<string, string>) {
+  const document = parseDocument(readFileSync(configPath, "utf8"));
+  const production = (document.getIn(["workloads", 1]) as { toJSON(): Record<string, unknown> }).toJSON();
+  const workload = {
+    ...production,
+    name: "web-production-eu",
+    region: SECOND_REGION,
+    ami,
+    network: { ...(production.network as object), vpc_id: network.vpcId },
+    auto_scaling: { ...(production.auto_scaling as object), subnet_ids: network.subnetIds },
+  };
+  (document.get("workloads") as { add(value: unknown): void }).add(document.createNode(workload));
+  writeFileSync(configPath, document.toString());
+}
+
 beforeAll(async () => {
-  const scenario = await startScenario({ prefix: "supply" });
+  const scenario = await startScenario({
+    prefix: "supply",
+    configure: (dir, network) =>
+      writeScenarioConfig({
+        dir,
+        network,
+        instanceRefresh: false,
+        edit: (document) => document.setIn(["images", 0, "distribution", "regions"], document.createNode([REGION, SECOND_REGION])),
+      }),
+  });
   ({ emulator, outdir, env, configPath } = scenario);
   publish = async (build) => {
     const ami = await scenario.publish(build);
@@ -66,6 +95,17 @@ describe("promotion channels", () => {
     expect(await stackOutputs(outdir, "web-production", env)).toMatchObject({ ami_id: amis[1].imageId });
   });
 
+  it("a workload in another region follows the same channel onto that region's copy of the build", async () => {
+    expect(amis[1].copies[SECOND_REGION]).toMatch(/^ami-/);
+    expect(amis[1].copies[SECOND_REGION]).not.toBe(amis[1].imageId);
+    addSecondRegionWorkload(await createNetwork(emulator.ec2(SECOND_REGION)), { source: "channel", channel: "production" });
+    await planAndApply("web-production-eu");
+    expect(await stackOutputs(outdir, "web-production-eu", env)).toMatchObject({ ami_id: amis[1].copies[SECOND_REGION], ami_name: amis[1].name });
+    // Both regions run one build: promote compares builds, not ids, and promotes from production.
+    const promoted = expectOk(await goldenAmi("promote", "--image", "sample", "--from", "production", "--to", "stable", "--soak-hours", "0", "--json"));
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ ami_name: amis[1].name, promoted_from: "production" });
+  });
+
   it("refuses an AMI that has not soaked long enough, then promotes it, and production plans the move", async () => {
     await publish(2);
     await planAndApply("web-staging");
@@ -78,16 +118,20 @@ describe("promotion channels", () => {
     expect(report.stdout).toContain(`\`${amis[1].imageId}\` \`${amis[1].name}\` | \`${amis[2].imageId}\``);
     expectOk(await goldenAmi("apply", "web-production", "--outdir", outdir));
     expect(await stackOutputs(outdir, "web-production", env)).toMatchObject({ ami_id: amis[2].imageId });
+    await planAndApply("web-production-eu");
+    expect(await stackOutputs(outdir, "web-production-eu", env)).toMatchObject({ ami_id: amis[2].copies[SECOND_REGION] });
   });
 });
 
 describe("revocation", () => {
-  it("records the revocation in Git, finding the image from the AMI's name", async () => {
-    const revoked = expectOk(await goldenAmi("revoke", amis[2].imageId, "--reason", "CVE-2026-0001: vulnerable openssl in build 2"));
-    expect(revoked.stderr).toContain("recorded");
+  it("records the build's revocation in Git from any region's copy, finding the image from the AMI's name", async () => {
+    // The second region's id: revoke finds it there, and records the build by name.
+    const revoked = expectOk(await goldenAmi("revoke", amis[2].copies[SECOND_REGION], "--reason", "CVE-2026-0001: vulnerable openssl in build 2"));
+    expect(revoked.stderr).toContain(`recorded build ${amis[2].name} (sample) as revoked`);
     expect(revoked.stderr).toContain("web-production follows channel production, which serves it");
+    expect(revoked.stderr).toContain("web-production-eu follows channel production, which serves it");
     const file = readFileSync(configPath.replace(/\.yaml$/, ".revocations.yaml"), "utf8");
-    expect(file).toContain(`ami_id: ${amis[2].imageId}`);
+    expect(file).toContain(`ami_name: ${amis[2].name}`);
     expect(file).toContain("image: sample");
   });
 
@@ -102,8 +146,25 @@ describe("revocation", () => {
     const planned = await goldenAmi("plan", "web-production", "--outdir", outdir);
     expect(planned.code).toBe(1);
     const error = readFileSync(join(outdir, "stacks", "web-production", "plan-error.txt"), "utf8").replace(/\s+/g, " ");
-    expect(error).toContain(`(${amis[2].imageId} (${amis[2].name}) of channel production, promoted from staging at`);
-    expect(error).toContain("is revoked: CVE-2026-0001: vulnerable openssl in build 2");
+    // Known before the plan reads anything: the revocation speaks first, before "not available".
+    expect(error).toContain(`The AMI ${amis[2].name} of channel production, promoted from staging at`);
+    expect(error).toContain(`is revoked: build ${amis[2].name}: CVE-2026-0001: vulnerable openssl in build 2`);
+  });
+
+  it("the channel fails the second region's plan too: the revocation names the build, whatever the region's id", async () => {
+    const planned = await goldenAmi("plan", "web-production-eu", "--outdir", outdir);
+    expect(planned.code).toBe(1);
+    const error = readFileSync(join(outdir, "stacks", "web-production-eu", "plan-error.txt"), "utf8").replace(/\s+/g, " ");
+    expect(error).toContain(`The AMI ${amis[2].name} of channel production`);
+    expect(error).toContain(`is revoked: build ${amis[2].name}: CVE-2026-0001`);
+  });
+
+  it("a latest lookup in the second region skips the revoked build's copy there", async () => {
+    const document = parseDocument(readFileSync(configPath, "utf8"));
+    document.setIn(["workloads", 2, "ami"], document.createNode({ source: "latest" }));
+    writeFileSync(configPath, document.toString());
+    await planAndApply("web-production-eu");
+    expect(await stackOutputs(outdir, "web-production-eu", env)).toMatchObject({ ami_id: amis[1].copies[SECOND_REGION] });
   });
 
   it("golden-ami fleet flags the workloads still running it", async () => {
@@ -111,5 +172,21 @@ describe("revocation", () => {
     const rows = JSON.parse(fleet.stdout) as { workload: string; revoked?: string }[];
     expect(rows.find((r) => r.workload === "web-staging")?.revoked).toBe("CVE-2026-0001: vulnerable openssl in build 2");
     expect(rows.find((r) => r.workload === "web-production")?.revoked).toBe("CVE-2026-0001: vulnerable openssl in build 2");
+  });
+});
+
+describe("retiring a workload", () => {
+  it("retired: true makes a plan that destroys everything the stack created; applied, fleet names it for removal", async () => {
+    const document = parseDocument(readFileSync(configPath, "utf8"));
+    document.setIn(["workloads", 2, "retired"], true);
+    writeFileSync(configPath, document.toString());
+    expectOk(await goldenAmi("plan", "web-production-eu", "--outdir", outdir));
+    const changes = (await savedPlan(outdir, "web-production-eu", env)).resource_changes ?? [];
+    const managed = changes.filter((c) => !c.address.startsWith("data."));
+    expect(managed.map((c) => c.type)).toEqual(expect.arrayContaining(["aws_launch_template", "aws_autoscaling_group", "aws_kms_grant"]));
+    expect(managed.every((c) => c.change.actions.join() === "delete")).toBe(true);
+    expectOk(await goldenAmi("apply", "web-production-eu", "--outdir", outdir));
+    const rows = JSON.parse(expectOk(await goldenAmi("fleet", "--json")).stdout) as { workload: string; note?: string }[];
+    expect(rows.find((r) => r.workload === "web-production-eu")?.note).toMatch(/^retired and destroyed: remove its entry/);
   });
 });

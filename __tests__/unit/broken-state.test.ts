@@ -28,7 +28,13 @@ function withStates(states: Record<string, string>): { dir: string; configPath: 
 const goldenAmi = (dir: string, ...args: string[]) =>
   run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...aws.env(), AMI_PIPELINE_STATE_DIR: dir } });
 
-const GOOD = JSON.stringify({ version: 4, outputs: { ami_id: { value: "ami-0123456789abcdef0" } } });
+const GOOD = JSON.stringify({
+  version: 4,
+  outputs: { ami_id: { value: "ami-0123456789abcdef0" } },
+  resources: [{ mode: "managed", type: "aws_launch_template", name: "LaunchTemplate", instances: [{ attributes: {} }] }],
+});
+/** What a stack's state is after its destroy plan was applied. */
+const DESTROYED = JSON.stringify({ version: 4, outputs: {}, resources: [] });
 
 describe("fleet: one row per workload, broken states marked with the file and the reason", () => {
   it.each([
@@ -84,5 +90,33 @@ describe("fleet lists state that no configuration entry names", () => {
     expect(rows.find((r) => r.workload === "web-retired")).toMatchObject({ unconfigured: true, note: expect.stringContaining("STATE WITHOUT CONFIGURATION") });
     const table = await goldenAmi(dir, "fleet", "--config", configPath);
     expect(table.stdout).toMatch(/^web-retired .*STATE WITHOUT CONFIGURATION/m);
+  });
+
+  it("an empty state (its stack destroyed) is named as such, not as running resources", async () => {
+    const { dir, configPath } = withStates({ "web-gone": DESTROYED });
+    const rows = JSON.parse((await goldenAmi(dir, "fleet", "--json", "--config", configPath)).stdout) as Record<string, unknown>[];
+    expect(rows.find((r) => r.workload === "web-gone")).toMatchObject({
+      unconfigured: true,
+      note: expect.stringMatching(/^empty state without configuration \(destroyed\)/),
+    });
+  });
+
+  it("a retired workload: still running until its destroy plan is applied, then named for removal", async () => {
+    const retire = (document: { setIn(path: unknown[], value: unknown): void }) => document.setIn(["workloads", 1, "retired"], true);
+    const running = mkdtempSync(join(tmpdir(), "broken-state-"));
+    writeFileSync(join(running, "terraform.web-production.tfstate"), GOOD);
+    const before = await goldenAmi(running, "fleet", "--json", "--config", writeExampleConfig(running, retire));
+    expect((JSON.parse(before.stdout) as Record<string, unknown>[])[1]).toMatchObject({
+      workload: "web-production",
+      runningAmi: "ami-0123456789abcdef0",
+      note: expect.stringMatching(/^RETIRED: still running; review and apply its destroy plan/),
+    });
+    const gone = mkdtempSync(join(tmpdir(), "broken-state-"));
+    writeFileSync(join(gone, "terraform.web-production.tfstate"), DESTROYED);
+    const after = await goldenAmi(gone, "fleet", "--json", "--config", writeExampleConfig(gone, retire));
+    expect((JSON.parse(after.stdout) as Record<string, unknown>[])[1]).toMatchObject({
+      workload: "web-production",
+      note: expect.stringMatching(/^retired and destroyed/),
+    });
   });
 });

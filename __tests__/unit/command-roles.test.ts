@@ -1,7 +1,7 @@
 // Which account and role each golden-ami command that calls AWS uses, pinned per command: real CLI
 // processes against a local endpoint that attributes every call to the role whose credentials signed
 // it. With the ci_roles convention, reads use the plan role of the account they read, and only
-// `revoke --deprecate` (a change to the shared account) uses a deploy role.
+// `revoke --deprecate/--disable` (a change to the shared account) uses a deploy role.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +29,7 @@ beforeAll(async () => {
     ami_id: { value: "ami-0123456789abcdef0" },
     ami_name: { value: "sample_v1_2026-01-01T00-00-00.000Z" },
     launch_template_id: { value: "lt-0123456789abcdef0" },
+    auto_scaling_group_name: { value: "web-staging" },
   };
   writeFileSync(join(dir, "terraform.web-staging.tfstate"), JSON.stringify({ version: 4, outputs }));
 });
@@ -54,25 +55,34 @@ describe("the role each command assumes (ci_roles convention)", () => {
     expect(result.calls.filter((c) => c.action === "AssumeRole").map((c) => c.sessionName)).toEqual(["golden-ami-fleet"]);
   });
 
-  it("promote reads the workload's launch template with the workload's plan role, the AMI with the shared plan role", async () => {
+  it("promote reads the AMI with the shared plan role in the workload's region, its launch template and refreshes with the workload's plan role", async () => {
+    aws.images = [{ id: "ami-0123456789abcdef0", name: "sample_v1_2026-01-01T00-00-00.000Z" }];
     const result = await goldenAmi("promote", "--image", "sample", "--from", "staging", "--to", "candidate", "--soak-hours", "0", "--state-dir", dir);
-    // The endpoint knows no AMI, so promotion is refused: after both reads.
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("is not an AMI owned by the shared account");
+    expect(result.code).toBe(0);
     expect(signedCalls(result.calls)).toEqual([
-      `ec2:DescribeLaunchTemplateVersions as ${role(WORKLOAD, "golden-ami-plan")}`,
       `ec2:DescribeImages as ${role(SHARED, "golden-ami-plan")}`,
+      `ec2:DescribeLaunchTemplateVersions as ${role(WORKLOAD, "golden-ami-plan")}`,
+      `autoscaling:DescribeInstanceRefreshes as ${role(WORKLOAD, "golden-ami-plan")}`,
     ]);
   });
 
-  it("revoke --deprecate checks the AMI and changes the shared account with its deploy role", async () => {
+  it("revoke without a change to AWS reads the AMI with the shared plan role", async () => {
     aws.images = [{ id: "ami-0123456789abcdef0", name: "sample_v1_2026-01-01T00-00-00.000Z" }];
-    const result = await goldenAmi("revoke", "ami-0123456789abcdef0", "--image", "sample", "--reason", "CVE-2026-0001 in openssl", "--deprecate");
+    const result = await goldenAmi("revoke", "ami-0123456789abcdef0", "--reason", "CVE-2026-0001 in openssl");
+    expect(result.code).toBe(0);
+    expect(signedCalls(result.calls)).toEqual([`ec2:DescribeImages as ${role(SHARED, "golden-ami-plan")}`]);
+  });
+
+  it("revoke --deprecate and --disable find every copy and change the shared account with its deploy role", async () => {
+    aws.images = [{ id: "ami-0123456789abcdef1", name: "sample_v2_2026-01-01T00-00-00.000Z" }];
+    const result = await goldenAmi("revoke", "ami-0123456789abcdef1", "--reason", "CVE-2026-0001 in openssl", "--deprecate", "--disable");
     expect(result.code).toBe(0);
     expect(signedCalls(result.calls)).toEqual([
       `ec2:DescribeImages as ${role(SHARED, "golden-ami-deploy")}`,
       `ec2:EnableImageDeprecation as ${role(SHARED, "golden-ami-deploy")}`,
+      `ec2:DisableImage as ${role(SHARED, "golden-ami-deploy")}`,
     ]);
+    expect(result.stderr).toContain("DISABLED ami-0123456789abcdef1 in ap-northeast-1: no account can launch them now.");
   });
 
   it("orphans lists a workload's tagged resources in its own account with its plan role, not its deploy role", async () => {

@@ -81,6 +81,69 @@ describe("organization-wide AMI key (ami_encryption, on in the example)", () => 
   });
 });
 
+describe("an image's own keys (distribution.kms_key_arn), one per distribution region", () => {
+  const TOKYO = "arn:aws:kms:ap-northeast-1:111122223333:key/tokyo";
+  const IRELAND = "arn:aws:kms:eu-west-1:111122223333:key/ireland";
+  const ownKeys = (): RawConfig => {
+    const raw: RawConfig = exampleRaw();
+    raw.ami_encryption.enabled = false;
+    raw.images[0].distribution = {
+      ...raw.images[0].distribution,
+      regions: ["ap-northeast-1", "eu-west-1"],
+      kms_key_arn: TOKYO,
+      region_kms_key_arns: { "eu-west-1": IRELAND },
+    };
+    raw.workloads[1].region = "eu-west-1";
+    raw.workloads[1].ami = { source: "latest" };
+    return raw;
+  };
+
+  it("encrypts each region's copy with that region's key (CopyImage needs a key in the destination region)", () => {
+    const [distribution] = resourcesOf(synthAll(ownKeys()).shared, "aws_imagebuilder_distribution_configuration");
+    const regions = distribution.distribution as { region: string; ami_distribution_configuration: { kms_key_id: string } }[];
+    expect(regions.map((r) => [r.region, r.ami_distribution_configuration.kms_key_id])).toEqual([
+      ["ap-northeast-1", TOKYO],
+      ["eu-west-1", IRELAND],
+    ]);
+  });
+
+  it("grants each workload's Auto Scaling its own region's key", () => {
+    const stacks = synthAll(ownKeys());
+    expect(resourcesOf(stacks["web-staging"], "aws_kms_key", "data")[0].key_id).toBe(TOKYO);
+    expect(resourcesOf(stacks["web-production"], "aws_kms_key", "data")[0].key_id).toBe(IRELAND);
+    expect(resourcesOf(stacks["web-production"], "aws_kms_grant")).toEqual([
+      expect.objectContaining({
+        grantee_principal:
+          "arn:${data.aws_partition.partition.partition}:iam::444455556666:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+      }),
+    ]);
+  });
+
+  describeRules([
+    {
+      rule: "every other distribution region names its own key",
+      bad: (c) => Object.assign(c, ownKeys(), { workloads: c.workloads }) && (c.images[0].distribution.region_kms_key_arns = {}),
+      good: (c) => Object.assign(c, ownKeys(), { workloads: c.workloads }),
+      path: "images[0].distribution.region_kms_key_arns",
+      mentions: ["got no key for eu-west-1", "CopyImage encrypts each copy with a key of its own region"],
+    },
+    {
+      rule: "a region's key lies in that region",
+      bad: (c) => Object.assign(c, ownKeys(), { workloads: c.workloads }) && (c.images[0].distribution.region_kms_key_arns = { "eu-west-1": TOKYO }),
+      good: (c) => Object.assign(c, ownKeys(), { workloads: c.workloads }),
+      path: "images[0].distribution.region_kms_key_arns.eu-west-1",
+      mentions: [TOKYO, "expected a key in eu-west-1"],
+    },
+    {
+      rule: "the image's key lies in the shared region",
+      bad: (c) => Object.assign(c, ownKeys(), { workloads: c.workloads }) && (c.images[0].distribution.kms_key_arn = IRELAND),
+      good: (c) => Object.assign(c, ownKeys(), { workloads: c.workloads }),
+      path: "images[0].distribution.kms_key_arn",
+      mentions: [IRELAND, "expected a key in the shared region ap-northeast-1"],
+    },
+  ]);
+});
+
 describe("lifecycle policy", () => {
   const shared = synthAll().shared;
 
@@ -148,23 +211,37 @@ describe("encryption and lifecycle validation", () => {
 // Image Builder API reference, LifecyclePolicyDetailExclusionRulesAmis: lastLaunched does not exclude
 // AMIs with no recorded launch, so a steady fleet's AMI (a channel's, a pin) is protected by a tag.
 describe("lifecycle: AMIs that channels serve or workloads pin are never deprecated or deleted", () => {
-  const channel = (amiId: string) => ({
-    ami_id: amiId,
-    ami_name: "sample_v4_2026-01-01T00-00-00.000Z",
+  const channel = (build: number) => ({
+    ami_id: "ami-0aaaaaaaaaaaaaaa1",
+    ami_name: `sample_v${build}_2026-01-01T00-00-00.000Z`,
     promoted_from: "staging",
     promoted_at: "2026-01-01T00:00:00Z",
   });
   const sharedWith = (channels: Record<string, Record<string, ReturnType<typeof channel>>>, pin?: string) => {
     const raw = exampleRaw();
+    raw.images[0].distribution.regions = ["ap-northeast-1", "eu-west-1"];
     if (pin) raw.workloads[1].ami = { source: "pinned", image_id: pin };
     const app = Testing.app();
     const { shared } = addStacks(app, { ...load(raw), channels });
     return Testing.synth(shared);
   };
-  const retained = (synthesized: string) =>
-    resourcesOf(synthesized, "aws_ec2_tag")
-      .map((t) => [t.resource_id, t.key, t.value])
-      .sort();
+  /** Per region (provider): the builds whose copies get the tag, and the pinned ids tagged. */
+  const retained = (synthesized: string) => {
+    const byRegion: Record<string, { builds: unknown; ids: unknown[] }> = {};
+    const regionOf = (provider: unknown) => (provider === undefined ? "ap-northeast-1" : String(provider).replace("aws.", ""));
+    // The shared stack looks up AMIs for nothing else.
+    for (const lookup of resourcesOf(synthesized, "aws_ami_ids", "data")) {
+      byRegion[regionOf(lookup.provider)] = { builds: (lookup.filter as { values: unknown }[])[0].values, ids: [] };
+      expect(lookup).toMatchObject({ owners: ["111122223333"], include_deprecated: true });
+    }
+    for (const tag of resourcesOf(synthesized, "aws_ec2_tag")) {
+      expect([tag.key, tag.value]).toEqual(["GoldenAmiRetain", "true"]);
+      const region = regionOf(tag.provider);
+      byRegion[region] ??= { builds: [], ids: [] };
+      byRegion[region].ids.push(tag.for_each ? `each of ${String(tag.for_each)}` : tag.resource_id);
+    }
+    return byRegion;
+  };
 
   it("excludes AMIs tagged GoldenAmiRetain=true from both actions, besides recently launched ones", () => {
     const [policy] = resourcesOf(sharedWith({}), "aws_imagebuilder_lifecycle_policy");
@@ -174,16 +251,22 @@ describe("lifecycle: AMIs that channels serve or workloads pin are never depreca
     }
   });
 
-  it("tags what each channel serves and what a workload pins; moving a channel moves the tag", () => {
-    const before = sharedWith({ sample: { production: channel("ami-0aaaaaaaaaaaaaaa1") } }, "ami-0ccccccccccccccc3");
-    expect(retained(before)).toEqual([
-      ["ami-0aaaaaaaaaaaaaaa1", "GoldenAmiRetain", "true"],
-      ["ami-0ccccccccccccccc3", "GoldenAmiRetain", "true"],
-    ]);
-    const after = sharedWith({ sample: { production: channel("ami-0bbbbbbbbbbbbbbb2") } }, "ami-0ccccccccccccccc3");
-    expect(retained(after)).toEqual([
-      ["ami-0bbbbbbbbbbbbbbb2", "GoldenAmiRetain", "true"],
-      ["ami-0ccccccccccccccc3", "GoldenAmiRetain", "true"],
-    ]);
+  it("tags every region's copy of what each channel serves, and what a workload pins in its region; moving a channel moves the tag", () => {
+    const before = retained(sharedWith({ sample: { production: channel(4) } }, "ami-0ccccccccccccccc3"));
+    expect(before).toEqual({
+      "ap-northeast-1": {
+        builds: ["sample_v4_2026-01-01T00-00-00.000Z"],
+        ids: [expect.stringMatching(/^each of \$\{toset\(data\.aws_ami_ids\.Retain-ap-northeast-1_Builds_\w+\.ids\)\}$/), "ami-0ccccccccccccccc3"],
+      },
+      "eu-west-1": {
+        builds: ["sample_v4_2026-01-01T00-00-00.000Z"],
+        ids: [expect.stringMatching(/^each of \$\{toset\(data\.aws_ami_ids\.Retain-eu-west-1_Builds_\w+\.ids\)\}$/)],
+      },
+    });
+    const after = retained(sharedWith({ sample: { production: channel(5) } }, "ami-0ccccccccccccccc3"));
+    expect(after["ap-northeast-1"].builds).toEqual(["sample_v5_2026-01-01T00-00-00.000Z"]);
+    expect(after["eu-west-1"].builds).toEqual(["sample_v5_2026-01-01T00-00-00.000Z"]);
+    expect(after["ap-northeast-1"].ids).toContain("ami-0ccccccccccccccc3");
+    expect(JSON.stringify(after)).not.toContain("sample_v4_");
   });
 });

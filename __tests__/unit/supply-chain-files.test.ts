@@ -85,11 +85,14 @@ describe("an empty or truncated file is an error, never 'nothing'", () => {
   it("a truncated revocations file is named with its line, and revoke does not overwrite it", async () => {
     const { configPath } = configDir();
     const file = revocationsPath(configPath);
-    writeFileSync(file, `- ami_id: ami-0123456789abcdef0\n  image: sample\n  reason: "${REASON}"\n  revoked_at: 2026-11`);
+    writeFileSync(
+      file,
+      `- ami_id: ami-0123456789abcdef0\n  ami_name: sample_v1_2026-01-01T00-00-00.000Z\n  image: sample\n  reason: "${REASON}"\n  revoked_at: 2026-11`,
+    );
     const before = snapshot(file);
     const result = await goldenAmi(configPath, "revoke", "ami-0123456789abcdef1", "--image", "sample", "--reason", REASON);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/revocations\.yaml: \[0\]\.revoked_at \(line 4\)/);
+    expect(result.stderr).toMatch(/revocations\.yaml: \[0\]\.revoked_at \(line 5\)/);
     expect(snapshot(file)).toEqual(before);
   });
 });
@@ -103,7 +106,7 @@ describe("revoke checks the AMI before recording it", () => {
     expect(existsSync(revocationsPath(configPath))).toBe(false);
   });
 
-  it("when the shared account cannot be read: refused without --image, recorded with a warning with it", async () => {
+  it("when the shared account cannot be read: refused without --ami-name, recorded with a warning with it", async () => {
     const { configPath } = configDir();
     const unreachable = { ...aws.env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
     const revoke = (...extra: string[]) =>
@@ -111,13 +114,26 @@ describe("revoke checks the AMI before recording it", () => {
         cwd: ROOT,
         env: unreachable,
       });
-    const without = await revoke();
+    const without = await revoke("--image", "sample");
     expect(without.code).toBe(1);
-    expect(without.stderr).toMatch(/cannot read ami-0123456789abcdef0 in the shared account .*pass --image to record it unchecked/);
-    const withImage = await revoke("--image", "sample");
-    expect(withImage.code).toBe(0);
-    expect(withImage.stderr).toMatch(/^warning: could not check that ami-0123456789abcdef0 exists in the shared account/m);
-    expect(readFileSync(revocationsPath(configPath), "utf8")).toContain("ami-0123456789abcdef0");
+    expect(without.stderr).toMatch(/cannot read ami-0123456789abcdef0 in the shared account .*pass --ami-name <its AMI name> to record it unchecked/);
+    expect(existsSync(revocationsPath(configPath))).toBe(false);
+    // A name that is not the image's is refused even unchecked: every region's lookup filters on it.
+    const wrongName = await revoke("--ami-name", "other_v1_2026-01-01T00-00-00.000Z");
+    expect(wrongName.code).toBe(1);
+    expect(wrongName.stderr).toContain(`cannot tell which image "other_v1_2026-01-01T00-00-00.000Z" belongs to (it matches no image's AMI name)`);
+    const withName = await revoke("--ami-name", "sample_v1_2026-01-01T00-00-00.000Z");
+    expect(withName.code).toBe(0);
+    expect(withName.stderr).toMatch(
+      /^warning: could not read ami-0123456789abcdef0 in the shared account .*recorded build sample_v1_2026-01-01T00-00-00.000Z as given/m,
+    );
+    expect(parse(readFileSync(revocationsPath(configPath), "utf8"))).toEqual([
+      expect.objectContaining({ ami_id: "ami-0123456789abcdef0", ami_name: "sample_v1_2026-01-01T00-00-00.000Z", image: "sample" }),
+    ]);
+    // Deprecating needs AWS: refused, whatever the name.
+    const deprecate = await revoke("--ami-name", "sample_v2_2026-01-01T00-00-00.000Z", "--deprecate");
+    expect(deprecate.code).toBe(1);
+    expect(deprecate.stderr).toContain("so it cannot be deprecated or disabled");
   }, 30_000);
 });
 
@@ -127,8 +143,9 @@ describe("concurrent writers serialize", () => {
     const ids = Array.from({ length: 6 }, (_, i) => `ami-0123456789abcdef${i}`);
     const results = await Promise.all(ids.map((id) => goldenAmi(configPath, "revoke", id, "--image", "sample", "--reason", REASON)));
     expect(results.map((r) => r.code)).toEqual(ids.map(() => 0));
-    const recorded = parse(readFileSync(revocationsPath(configPath), "utf8")) as { ami_id: string }[];
+    const recorded = parse(readFileSync(revocationsPath(configPath), "utf8")) as { ami_id: string; ami_name: string }[];
     expect(recorded.map((r) => r.ami_id).sort()).toEqual(ids);
+    expect(recorded.map((r) => r.ami_name).sort()).toEqual(aws.images.map((i) => i.name));
   }, 60_000);
 
   it("promote and revoke of the same AMI at once: one comes first, and the other sees it", async () => {

@@ -8,15 +8,19 @@ import { EXAMPLE_CONFIG, loadConfig } from "../../config/load";
 import { ConfigError } from "../../config/problems";
 import { recipeLockPath } from "../../config/recipe-lock";
 import { channelsPath, revocationsPath } from "../../config/supply-chain";
+import { amiNameRegex } from "../../constructs/ami-conventions";
 import { addStacks } from "../../stacks";
 import { exampleRaw, RawConfig, resourcesOf } from "../helpers/example";
 
 const V1 = "ami-0aaaaaaaaaaaaaaa1";
 const V2 = "ami-0bbbbbbbbbbbbbbb2";
+const BUILD_1 = "sample_v1_2026-11-20T00-00-00.000Z";
+const BUILD_2 = "sample_v2_2026-11-21T00-00-00.000Z";
+const nameOf = (amiId: string) => (amiId === V1 ? BUILD_1 : BUILD_2);
 const REASON = "CVE-2026-0001: vulnerable openssl";
 const channel = (amiId: string) => ({
   ami_id: amiId,
-  ami_name: "sample_v1_2026-11-20T00-00-00.000Z",
+  ami_name: nameOf(amiId),
   promoted_from: "staging",
   promoted_at: "2026-11-21T00:00:00Z",
 });
@@ -56,12 +60,17 @@ const followsChannel = () => {
 };
 
 describe("channels", () => {
-  it("a workload following a channel looks up exactly that AMI, owned by the shared account, not deprecated, without SSM", () => {
+  it("a workload following a channel looks up that build in its own region by exact name, owned by the shared account, not deprecated, without SSM", () => {
     const stacks = synth(scenario(followsChannel(), { channels: { sample: { production: channel(V1) } } }));
     const production = stacks["web-production"];
     const [ids] = resourcesOf(production, "aws_ami_ids", "data");
     expect(ids).toMatchObject({ owners: ["111122223333"], include_deprecated: false });
-    expect(JSON.stringify(ids.filter)).toContain(`{"name":"image-id","values":["${V1}"]}`);
+    // By name, not by the id it was promoted with: another region's copy of the build has another id.
+    expect(ids.filter).toEqual([
+      { name: "name", values: [BUILD_1] },
+      { name: "state", values: ["available"] },
+    ]);
+    expect(JSON.stringify(ids)).not.toContain(V1);
     expect(resourcesOf(production, "aws_ssm_parameter", "data")).toEqual([]);
     expect(JSON.stringify(ids.lifecycle)).toContain(`of channel production, promoted from staging at 2026-11-21T00:00:00Z`);
   });
@@ -71,6 +80,14 @@ describe("channels", () => {
       expect.stringMatching(
         /^workloads\[1\]\.ami\.channel \(line \d+\): got "production", but .*config\.channels\.yaml has no channel production for image sample \(it has canary\)/,
       ),
+    ]);
+  });
+
+  it("a channel entry's ami_name must be a build name of its image: it is what every region's lookup filters on", () => {
+    const hostile = 'sample_v4_${file("/etc/passwd")}_%{ if true }x%{ endif }';
+    const found = problems(scenario(followsChannel(), { channels: { sample: { production: { ...channel(V1), ami_name: hostile } } } }));
+    expect(found).toEqual([
+      `channels.sample.production.ami_name: got ${JSON.stringify(hostile)}, expected an AMI name of image sample (${amiNameRegex("sample")})`,
     ]);
   });
 
@@ -87,14 +104,17 @@ describe("channels", () => {
 });
 
 describe("revocations", () => {
-  const revocation = (amiId: string) => [{ ami_id: amiId, image: "sample", reason: REASON, revoked_at: "2026-11-22T00:00:00Z" }];
+  const revocation = (amiId: string) => [{ ami_id: amiId, ami_name: nameOf(amiId), image: "sample", reason: REASON, revoked_at: "2026-11-22T00:00:00Z" }];
 
-  it("latest lookups skip revoked AMIs, keeping the newest-first order, and fail only when all are revoked", () => {
+  it("latest lookups skip every copy of a revoked build in their region, keeping the newest-first order, and fail only when all are revoked", () => {
     const staging = synth(scenario(exampleRaw(), { revocations: revocation(V2) }))["web-staging"];
     const locals = JSON.parse(staging).locals as Record<string, unknown>;
     const [eligible] = Object.entries(locals).filter(([k]) => k.includes("Eligible"));
-    expect(eligible[1]).toMatch(/^\$\{\[for id in data\.aws_ami_ids\.\S+\.ids : id if !contains\(keys\(local\.\S+\), id\)\]\}$/);
-    expect(Object.values(locals)).toContainEqual({ [V2]: REASON });
+    // This region's copies of the revoked builds, found by name (deprecated ones too), are left out.
+    const copies = resourcesOf(staging, "aws_ami_ids", "data").find((d) => JSON.stringify(d.filter).includes(BUILD_2))!;
+    expect(copies).toMatchObject({ owners: ["111122223333"], include_deprecated: true, filter: [{ name: "name", values: [BUILD_2] }] });
+    expect(eligible[1]).toMatch(/^\$\{\[for id in data\.aws_ami_ids\.\S+\.ids : id if !contains\(data\.aws_ami_ids\.\S*RevokedCopies\S*\.ids, id\)\]\}$/);
+    expect(Object.values(locals)).toContainEqual({ [BUILD_2]: REASON });
     const [ami] = resourcesOf(staging, "aws_ami", "data");
     expect(JSON.stringify(ami.lifecycle)).toContain("is revoked");
   });
@@ -105,42 +125,55 @@ describe("revocations", () => {
     expect(problems(scenario(raw, { revocations: revocation(V2) }))).toEqual([]);
     const pinned = synth(scenario(raw, { revocations: revocation(V2) }))["web-production"];
     expect(JSON.stringify(resourcesOf(pinned, "aws_ami", "data")[0].lifecycle)).toContain(`(${V2} (pinned in the configuration)) is revoked:`);
+    // Known before the plan: the lookup's precondition fails with the revocation, before a deprecated
+    // or disabled AMI could make it fail as merely "not available".
+    const [pinnedIds] = resourcesOf(pinned, "aws_ami_ids", "data");
+    expect((pinnedIds.lifecycle as { precondition: { condition: string; error_message: string }[] }).precondition).toEqual([
+      {
+        condition: expect.stringMatching(new RegExp(`^\\$\\{!contains\\(keys\\(local\\.\\S+\\), "${BUILD_2}"\\)\\}$`)),
+        error_message: `The AMI ${V2} (pinned in the configuration) is revoked: build ${BUILD_2}: ${REASON}. Promote or pin another AMI of the image (golden-ami promote, or ami.image_id), then plan again.`,
+      },
+    ]);
     const channelled = synth(scenario(followsChannel(), { channels: { sample: { production: channel(V2) } }, revocations: revocation(V2) }))["web-production"];
     const [ami] = resourcesOf(channelled, "aws_ami", "data");
     expect(JSON.stringify(ami.lifecycle)).toContain(`of channel production, promoted from staging at 2026-11-21T00:00:00Z) is revoked:`);
-    expect(Object.values(JSON.parse(channelled).locals)).toContainEqual({ [V2]: REASON });
+    expect(Object.values(JSON.parse(channelled).locals)).toContainEqual({ [BUILD_2]: REASON });
   });
 
   it("an AMI followed from another environment (known only at plan time) fails the plan with the reason", () => {
     const production = synth(scenario(exampleRaw(), { revocations: revocation(V2) }))["web-production"];
     const [ami] = resourcesOf(production, "aws_ami", "data");
     const postcondition = (ami.lifecycle as { postcondition: { condition: string; error_message: string }[] }).postcondition[0];
-    expect(postcondition.condition).toMatch(/^\$\{!contains\(keys\(local\.\S+\), self\.id\)\}$/);
+    // By name: the id staging's SSM parameter holds is this region's copy of a revoked build.
+    expect(postcondition.condition).toMatch(/^\$\{!contains\(keys\(local\.\S+\), self\.name\)\}$/);
     expect(postcondition.error_message).toMatch(
-      /^The AMI \$\{self\.id\} \(that staging runs \(SSM parameter \/golden-ami\/sample\/staging\)\) is revoked: \$\{lookup\(local\.\S+, self\.id, ""\)\}\./,
+      /^The AMI \$\{self\.id\} \(that staging runs \(SSM parameter \/golden-ami\/sample\/staging\)\) is revoked: build \$\{self\.name\}: \$\{lookup\(local\.\S+, self\.name, ""\)\}\./,
     );
   });
 
   it("reasons are data: escaped before they reach Terraform", () => {
-    const revocations = [{ ami_id: V2, image: "sample", reason: 'bad ${file("/etc/passwd")} build', revoked_at: "2026-11-22T00:00:00Z" }];
+    const revocations = [{ ...revocation(V2)[0], reason: 'bad ${file("/etc/passwd")} build' }];
     const staging = synth(scenario(exampleRaw(), { revocations }))["web-staging"];
     expect(staging).toContain('bad $${file(\\"/etc/passwd\\")} build');
   });
 
   it("the revocations file requires a reason worth reading", () => {
-    const found = problems(scenario(exampleRaw(), { revocations: [{ ami_id: V2, image: "sample", reason: "bad", revoked_at: "2026-11-22T00:00:00Z" }] }));
+    const found = problems(scenario(exampleRaw(), { revocations: [{ ...revocation(V2)[0], reason: "bad" }] }));
     expect(found).toEqual([
       expect.stringMatching(/config\.revocations\.yaml: \[0\]\.reason \(line \d+\): got "bad", expected a reason of at least 10 characters/),
     ]);
   });
-});
 
-describe("channel entries are data", () => {
-  it("an ami_name holding ${…} or %{…} reaches Terraform escaped, never evaluated", () => {
-    const hostile = 'sample_v4_${file("/etc/passwd")}_%{ if true }x%{ endif }';
-    const channels = { sample: { production: { ...channel("ami-0aaaaaaaaaaaaaaa1"), ami_name: hostile } } };
-    const production = synth(scenario(followsChannel(), { channels }))["web-production"];
-    expect(production).toContain('sample_v4_$${file(\\"/etc/passwd\\")}_%%{ if true }x%%{ endif }');
-    expect(production).not.toMatch(/[^$]\$\{file\(/);
+  it("a revocation names its build by the image's AMI name", () => {
+    const withoutName: Record<string, unknown> = { ...revocation(V2)[0] };
+    delete withoutName.ami_name;
+    expect(problems(scenario(exampleRaw(), { revocations: [withoutName] }))).toEqual([
+      expect.stringMatching(
+        /config\.revocations\.yaml: \[0\]\.ami_name \(line \d+\): got nothing, expected the revoked build's AMI name, the same in every region/,
+      ),
+    ]);
+    expect(problems(scenario(exampleRaw(), { revocations: [{ ...revocation(V2)[0], ami_name: "other_v2_2026-11-21T00-00-00.000Z" }] }))).toEqual([
+      `revocations[0].ami_name: got "other_v2_2026-11-21T00-00-00.000Z", expected an AMI name of image sample (${amiNameRegex("sample")})`,
+    ]);
   });
 });
