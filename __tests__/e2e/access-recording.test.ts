@@ -1,8 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { channelsPath, writeChannels } from "../../config/supply-chain";
 import { join } from "node:path";
 import { run, RunResult } from "../../lib/process";
 import { iamActions } from "../../tools/access/iam-actions";
 import { RecordedRequest } from "../../tools/emulator/emulator";
+import type { PublishedAmi } from "../../tools/emulator/publish-ami";
 import { expectExit, Scenario, scenarioSteps, startScenario } from "./helpers";
 
 // The access contract, recorded: every AWS operation the real Terraform provider calls for each stack
@@ -45,14 +48,42 @@ const planAndApply = (stack: string) => [
 
 const STAGING = "workload: rolling group, KMS grant, latest AMI (web-staging)";
 const PRODUCTION = "workload: follows another environment's AMI through SSM (web-production)";
+const BLUE_GREEN = "workload: blue/green groups behind target groups, one colour on a channel, one pinned (web-bg)";
+const published: PublishedAmi[] = [];
+
+/** Adds web-bg: blue follows the production channel (serving build 2), green pins build 1's id. */
+function addBlueGreenWorkload() {
+  writeChannels(channelsPath(scenario.configPath), {
+    sample: { production: { ami_id: published[2].imageId, ami_name: published[2].name, promoted_from: "staging", promoted_at: "2026-01-01T00:00:00Z" } },
+  });
+  const document = parseDocument(readFileSync(scenario.configPath, "utf8"));
+  const accountId = document.getIn(["shared", "account_id"]);
+  (document.get("workloads") as { add(value: unknown): void }).add(
+    document.createNode({
+      name: "web-bg",
+      environment: "bluegreen",
+      account_id: accountId,
+      region: document.getIn(["shared", "region"]),
+      image: "sample",
+      publish_ami_parameter: false,
+      network: { vpc_id: scenario.network.vpcId },
+      auto_scaling: { subnet_ids: scenario.network.subnetIds, instance_refresh: { enabled: false } },
+      blue_green: {
+        blue: { ami: { source: "channel", channel: "production" }, serves: ["production"], min_size: 1, max_size: 1 },
+        green: { ami: { source: "pinned", image_id: published[1].imageId }, serves: ["verification"], min_size: 1, max_size: 1 },
+      },
+    }),
+  );
+  writeFileSync(scenario.configPath, document.toString());
+}
 
 describe("the AWS calls of each stack kind and phase, recorded against the emulator", () => {
   step("a workload stack with a rolling group and a grant on the shared key", async () => {
-    await scenario.publish(1);
+    published[1] = await scenario.publish(1);
     await phase(STAGING, "plan, read-only, before it exists", readOnlyPlan("web-staging"));
     await phase(STAGING, "apply: create", ...planAndApply("web-staging"));
     await phase(STAGING, "plan, read-only, nothing to change", readOnlyPlan("web-staging"));
-    await scenario.publish(2);
+    published[2] = await scenario.publish(2);
     await phase(STAGING, "apply: update to a new AMI", ...planAndApply("web-staging"));
   });
 
@@ -61,6 +92,15 @@ describe("the AWS calls of each stack kind and phase, recorded against the emula
     await phase(PRODUCTION, "apply: create", ...planAndApply("web-production"));
     await phase(PRODUCTION, "plan, read-only, nothing to change", readOnlyPlan("web-production"));
     await phase(PRODUCTION, "destroy", () => terraform("web-production", "destroy", "-auto-approve", "-input=false", "-no-color"));
+  });
+
+  step("a blue/green workload, its colours on a channel and on a pinned AMI", async () => {
+    addBlueGreenWorkload();
+    await phase(BLUE_GREEN, "plan, read-only, before it exists", readOnlyPlan("web-bg"));
+    await phase(BLUE_GREEN, "apply: create", ...planAndApply("web-bg"));
+    await phase(BLUE_GREEN, "plan, read-only, nothing to change", readOnlyPlan("web-bg"));
+    await phase(BLUE_GREEN, "destroy", () => terraform("web-bg", "destroy", "-auto-approve", "-input=false", "-no-color"));
+    expect(recorded[BLUE_GREEN]["apply: create"]).toEqual(expect.arrayContaining(["elasticloadbalancing:CreateTargetGroup"]));
   });
 
   step("destroying the rolling workload (the grant is retired, not revoked)", async () => {
