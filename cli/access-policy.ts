@@ -1,30 +1,34 @@
-// golden-ami access-policy: the least-privilege IAM policies of each workload account's plan and deploy
-// roles, derived from the reviewed access contract (docs/access/), to attach instead of ReadOnlyAccess.
+// golden-ami access-policy: the least-privilege IAM policies of each account's plan and deploy roles
+// (the shared account's and every workload account's), derived from the reviewed access contract
+// (docs/access/), to attach instead of ReadOnlyAccess.
 import { Command, Option } from "@commander-js/extra-typings";
 import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 
 export function registerAccessPolicy(program: Command): void {
   const command = program
     .command("access-policy")
-    .description("print the IAM policies of each workload account's plan and deploy roles, from the access contract")
+    .description("print the IAM policies of each account's plan and deploy roles (shared and workload accounts), from the access contract")
     .addOption(new Option("--role <role>", "only this role's policy").choices(["plan", "deploy"] as const))
     .option("--config <file>", CONFIG_OPTION_HELP)
     .action((options) => {
       const { loadConfig } = require("../config/load") as typeof import("../config/load");
       const { partitionOf } = require("../config/roles") as typeof import("../config/roles");
-      const { readAccessContract, workloadRolePolicy } = require("../lib/access/role-policies") as typeof import("../lib/access/role-policies");
+      const { accountRolePolicy, readAccessContract } = require("../lib/access/role-policies") as typeof import("../lib/access/role-policies");
       const { config } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const contract = readAccessContract();
       const roles = options.role ? [options.role] : (["plan", "deploy"] as const);
-      const accounts = [...new Set(config.workloads.map((w) => w.account_id))].sort();
+      const workloadAccounts = new Set(config.workloads.map((w) => w.account_id));
+      const accounts = [...new Set([config.shared.account_id, ...workloadAccounts])].sort();
       const partition = partitionOf(config.organization.arn);
+      // The same policies the bootstrap stacks attach: the shared part, the workload part, or both.
       const policies = Object.fromEntries(
-        accounts.map((accountId) => [
-          accountId,
-          Object.fromEntries(
-            roles.map((role) => [role, workloadRolePolicy(contract, role, { accountId, sharedAccountId: config.shared.account_id, partition })]),
-          ),
-        ]),
+        accounts.map((accountId) => {
+          const parts = {
+            shared: accountId === config.shared.account_id ? { accountId, partition } : undefined,
+            workload: workloadAccounts.has(accountId) ? { accountId, sharedAccountId: config.shared.account_id, partition } : undefined,
+          };
+          return [accountId, Object.fromEntries(roles.map((role) => [role, accountRolePolicy(contract, role, parts)]))];
+        }),
       );
       console.log(JSON.stringify(policies, null, 2));
     });

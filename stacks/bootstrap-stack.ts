@@ -3,22 +3,24 @@ export { BOOTSTRAP_STACK_PREFIX } from "../config/conventions";
 import { Construct } from "constructs";
 import type { BootstrapConfig, Config } from "../config/schema";
 import { CiAccessRole } from "../constructs/ci-access-role";
-import { AccessContract, workloadRolePolicy } from "../lib/access/role-policies";
+import { AccessContract, accountRolePolicy } from "../lib/access/role-policies";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface BootstrapStackProps {
   readonly config: Config;
   readonly bootstrap: BootstrapConfig;
   readonly accountId: string;
-  /** A region of the account's workloads (IAM is global; the provider needs one). */
+  /** A region of the account's stacks (IAM is global; the provider needs one). */
   readonly region: string;
+  /** The parts the account plays: the shared account's stack, workload stacks, or both. */
+  readonly parts: { readonly shared: boolean; readonly workloads: boolean };
   readonly contract: AccessContract;
   readonly partition: string;
   readonly state: StateLocation;
 }
 
 /**
- * The CI roles of one workload account, as code: golden-ami-plan and golden-ami-deploy (or the
+ * The CI roles of one account (the shared account, a workload account, or both), as code: golden-ami-plan and golden-ami-deploy (or the
  * ci_roles names) with the policies derived from the access contract. Applied by an administrator
  * of the account, once and after each contract change: it runs with the credentials it is given and
  * assumes no role, since the roles it makes are the ones the other stacks assume.
@@ -35,18 +37,22 @@ export class BootstrapStack extends TerraformStack {
       defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
     });
     const names = { plan: config.ci_roles?.plan_role_name ?? "golden-ami-plan", deploy: config.ci_roles?.deploy_role_name ?? "golden-ami-deploy" };
-    const account = { accountId, sharedAccountId: config.shared.account_id, partition: props.partition };
+    const parts = {
+      shared: props.parts.shared ? { accountId, partition: props.partition } : undefined,
+      workload: props.parts.workloads ? { accountId, sharedAccountId: config.shared.account_id, partition: props.partition } : undefined,
+    };
+    const what = [props.parts.shared && "shared image pipeline", props.parts.workloads && "workload"].filter(Boolean).join(" and ");
     new CiAccessRole(this, "PlanRole", {
       roleName: names.plan,
-      description: "Read-only plans of the golden AMI workload stacks (policy derived from docs/access)",
+      description: `Read-only plans of the golden AMI ${what} stacks (policy derived from docs/access)`,
       trustedBy: bootstrap.plan_trusted_by,
-      policy: workloadRolePolicy(props.contract, "plan", account),
+      policy: accountRolePolicy(props.contract, "plan", parts),
     });
     new CiAccessRole(this, "DeployRole", {
       roleName: names.deploy,
-      description: "Applies of the golden AMI workload stacks (policy derived from docs/access)",
+      description: `Applies of the golden AMI ${what} stacks (policy derived from docs/access)`,
       trustedBy: bootstrap.deploy_trusted_by,
-      policy: workloadRolePolicy(props.contract, "deploy", account),
+      policy: accountRolePolicy(props.contract, "deploy", parts),
     });
   }
 }

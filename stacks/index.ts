@@ -75,7 +75,7 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
   return { shared, workloads, bootstraps };
 }
 
-/** One bootstrap stack per workload account, in the region of its first workload. */
+/** One bootstrap stack per account: the shared account (in its region) and each workload account (in its first workload's region). */
 function addBootstrapStacks(app: App, config: Config, state: StateLocation, contract: AccessContract): BootstrapStack[] {
   const bootstrap = config.bootstrap;
   if (!bootstrap) {
@@ -83,15 +83,22 @@ function addBootstrapStacks(app: App, config: Config, state: StateLocation, cont
       { path: "bootstrap", message: "is missing; AMI_PIPELINE_BOOTSTRAP=1 needs it: who may assume the plan and deploy roles" },
     ]);
   }
-  const accounts = new Map<string, string>();
-  for (const workload of config.workloads) if (!accounts.has(workload.account_id)) accounts.set(workload.account_id, workload.region);
+  const accounts = new Map<string, { region: string; shared: boolean; workloads: boolean }>([
+    [config.shared.account_id, { region: config.shared.region, shared: true, workloads: false }],
+  ]);
+  for (const workload of config.workloads) {
+    const known = accounts.get(workload.account_id);
+    if (known) known.workloads = true;
+    else accounts.set(workload.account_id, { region: workload.region, shared: false, workloads: true });
+  }
   return [...accounts].map(
-    ([accountId, region]) =>
+    ([accountId, { region, shared, workloads }]) =>
       new BootstrapStack(app, `${BOOTSTRAP_STACK_PREFIX}${accountId}`, {
         config,
         bootstrap,
         accountId,
         region,
+        parts: { shared, workloads },
         contract,
         partition: partitionOf(config.organization.arn),
         state,

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { resourcesOf, synthAll } from "../helpers/example";
 import { decide, renderedByTerraform } from "../helpers/iam";
 import { AUTO_SCALING_GRANT_OPERATIONS, AUTO_SCALING_SERVICE_LINKED_ROLE } from "../../constructs/shared-ami-key";
-import { readAccessContract, workloadActions, workloadRolePolicy } from "../../lib/access/role-policies";
+import { readAccessContract, sharedActions, sharedRolePolicy, workloadActions, workloadRolePolicy } from "../../lib/access/role-policies";
 
 const ROOT = join(__dirname, "..", "..");
 const recorded = JSON.parse(readFileSync(join(ROOT, "docs", "access", "recorded.json"), "utf8")) as Record<string, Record<string, string[]>>;
@@ -175,12 +175,16 @@ describe("the workload roles' policies, generated from the contract (golden-ami 
     expect(refused).toEqual([]);
   });
 
-  it("the deploy role may also do what the emulator cannot show (instance refresh, the service-linked role)", async () => {
+  it("the deploy role may also do what the emulator cannot show (instance refresh, the service-linked role, tag on create)", async () => {
     for (const action of [
       "autoscaling:StartInstanceRefresh",
       "autoscaling:DescribeInstanceRefreshes",
       "autoscaling:CancelInstanceRefresh",
       "iam:CreateServiceLinkedRole",
+      "ec2:CreateTags",
+      "elasticloadbalancing:AddTags",
+      "autoscaling:CreateOrUpdateTags",
+      "ssm:AddTagsToResource",
     ]) {
       expect(`${action}: ${await decisionOf(action, "deploy")}`).toBe(`${action}: Allowed`);
     }
@@ -224,5 +228,106 @@ describe("the workload roles' policies, generated from the contract (golden-ami 
       { principal, action: "ec2:TerminateInstances", resource: "*", resourceAccount: WORKLOAD, context },
     ];
     for (const c of cases) expect(`${c.action} ${c.resource}: ${(await decide(c, { identityPolicies })).decision}`).not.toMatch(/: Allowed$/);
+  });
+});
+
+describe("the shared account's roles' policies, generated from the contract", () => {
+  const contract = readAccessContract();
+  const policies = { plan: sharedRolePolicy(contract, "plan", { accountId: SHARED }), deploy: sharedRolePolicy(contract, "deploy", { accountId: SHARED }) };
+
+  /** The call as AWS sees it: IAM and KMS calls name the project's resources in the shared account. */
+  function callOf(action: string, role: "plan" | "deploy", resource = "*", context: Record<string, string> = {}) {
+    const principal = `arn:aws:iam::${SHARED}:role/golden-ami-${role}`;
+    const named =
+      resource !== "*"
+        ? resource
+        : action === "iam:CreateServiceLinkedRole"
+          ? `arn:aws:iam::${SHARED}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`
+          : /^iam:\w*InstanceProfile$/.test(action)
+            ? `arn:aws:iam::${SHARED}:instance-profile/golden-ami-image-builder`
+            : action.startsWith("iam:")
+              ? `arn:aws:iam::${SHARED}:role/golden-ami-image-builder`
+              : action.startsWith("kms:") && !["kms:CreateKey", "kms:ListAliases"].includes(action)
+                ? `arn:aws:kms:ap-northeast-1:${SHARED}:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+                : "*";
+    const filled = { ...context };
+    if (action === "iam:PassRole") filled["iam:PassedToService"] ??= "imagebuilder.amazonaws.com";
+    if (action === "iam:CreateServiceLinkedRole") filled["iam:AWSServiceName"] ??= "imagebuilder.amazonaws.com";
+    return { principal, action, resource: named, resourceAccount: SHARED, context: filled };
+  }
+  // KMS evaluates a key's own policy first: the AMI key's AccountAdministers statement delegates to IAM.
+  const amiKeyPolicy = JSON.parse(
+    renderedByTerraform(resourcesOf(synthAll().shared, "aws_kms_key").find((k) => String(k.description).includes("golden AMIs"))!.policy as string, {
+      "data.aws_partition.partition.partition": "aws",
+    }),
+  );
+  const decisionOf = async (action: string, role: "plan" | "deploy", resource?: string, context?: Record<string, string>) => {
+    const call = callOf(action, role, resource, context);
+    const onKey = call.resource.includes(":key/");
+    return (
+      await decide(call, {
+        identityPolicies: [{ name: `golden-ami-${role}`, policy: policies[role] }],
+        resourcePolicy: onKey && call.resource.includes(SHARED) ? amiKeyPolicy : undefined,
+      })
+    ).decision;
+  };
+
+  it("name every action exactly: no wildcard action, no AWS managed policy", () => {
+    for (const policy of Object.values(policies)) {
+      for (const statement of policy.Statement as { Action: string[] }[]) for (const action of statement.Action) expect(action).not.toContain("*");
+      expect(JSON.stringify(policy)).not.toMatch(/ReadOnlyAccess|AdministratorAccess/);
+    }
+  });
+
+  it.each(phases.filter((p) => p.kind.startsWith("shared")).map((p) => [`${p.kind}, ${p.phase}`, p] as const))("%s: allowed to its role", async (_, p) => {
+    const role = p.phase.includes("read-only") ? "plan" : "deploy";
+    const refused: string[] = [];
+    for (const action of p.actions.filter((a) => !NO_PERMISSION_NEEDED.has(a))) {
+      const decision = await decisionOf(action, role);
+      if (decision !== "Allowed") refused.push(`${action} by golden-ami-${role}: ${decision}`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it("allows every reviewed call the emulator cannot make (Image Builder, PassRole, the service-linked role, revoke)", async () => {
+    const refused: string[] = [];
+    for (const call of unrecordable.calls.filter((c) => c.where.startsWith("shared"))) {
+      for (const action of call.actions) {
+        const decision = await decisionOf(action, call.role as "plan" | "deploy");
+        if (decision !== "Allowed") refused.push(`${call.where}: ${action} by ${call.role}: ${decision}`);
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(sharedActions(contract, "deploy")).toEqual(expect.arrayContaining(["imagebuilder:CreateImagePipeline", "iam:PassRole", "ec2:DisableImage"]));
+  });
+
+  it("the plan role is denied every call only applies make", async () => {
+    const writes = sharedActions(contract, "deploy").filter((a) => !sharedActions(contract, "plan").includes(a));
+    expect(writes).toEqual(
+      expect.arrayContaining(["imagebuilder:CreateComponent", "iam:CreateRole", "kms:CreateKey", "sns:CreateTopic", "ec2:EnableImageDeprecation"]),
+    );
+    const allowed: string[] = [];
+    for (const action of writes) if ((await decisionOf(action, "plan")) === "Allowed") allowed.push(action);
+    expect(allowed).toEqual([]);
+  });
+
+  it.each([
+    ["iam:CreateRole on a role outside the project", "iam:CreateRole", `arn:aws:iam::${SHARED}:role/admin`, {}],
+    [
+      "iam:PassRole of a project role to another service",
+      "iam:PassRole",
+      `arn:aws:iam::${SHARED}:role/golden-ami-image-builder`,
+      { "iam:PassedToService": "lambda.amazonaws.com" },
+    ],
+    ["iam:PassRole of a role outside the project", "iam:PassRole", `arn:aws:iam::${SHARED}:role/admin`, {}],
+    ["kms:PutKeyPolicy on another account's key", "kms:PutKeyPolicy", "arn:aws:kms:ap-northeast-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab", {}],
+    [
+      "iam:CreateServiceLinkedRole for another service",
+      "iam:CreateServiceLinkedRole",
+      `arn:aws:iam::${SHARED}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+      { "iam:AWSServiceName": "autoscaling.amazonaws.com" },
+    ],
+  ] as const)("the deploy role is denied %s", async (_, action, resource, context) => {
+    expect(await decisionOf(action, "deploy", resource, context)).not.toBe("Allowed");
   });
 });

@@ -1,8 +1,12 @@
-// Bootstrap stacks: each workload account's CI roles as code, with the policies derived from the
-// access contract (evaluated call by call in access-contract.test.ts).
+// Bootstrap stacks: each account's CI roles as code (the shared account's and every workload
+// account's), with the policies derived from the access contract (evaluated call by call in
+// access-contract.test.ts).
+import { join } from "node:path";
 import { Testing } from "cdktf";
+import { EXAMPLE_CONFIG } from "../../config/load";
+import { run } from "../../lib/process";
 import { ConfigError } from "../../config/problems";
-import { readAccessContract, workloadRolePolicy } from "../../lib/access/role-policies";
+import { accountRolePolicy, readAccessContract, sharedRolePolicy, workloadRolePolicy } from "../../lib/access/role-policies";
 import { addStacks } from "../../stacks";
 import { exampleRaw, load, problemsOf, RawConfig, resourcesOf } from "../helpers/example";
 import { decide } from "../helpers/iam";
@@ -20,12 +24,12 @@ function withBootstrap(): RawConfig {
 describe("bootstrap stacks", () => {
   const app = Testing.app();
   const { bootstraps } = addStacks(app, load(withBootstrap()), { bootstrap: { contract } });
-  const synthesized = Testing.synth(bootstraps[0]);
+  const synthesized = Testing.synth(bootstraps.find((b) => b.node.id === "bootstrap-444455556666")!);
   const roles = resourcesOf(synthesized, "aws_iam_role");
   const policies = resourcesOf(synthesized, "aws_iam_role_policy");
 
-  it("one per workload account, acting in that account only and assuming no role", () => {
-    expect(bootstraps.map((s) => s.node.id)).toEqual(["bootstrap-444455556666"]);
+  it("one per account (the shared account's, each workload account's), acting in that account only and assuming no role", () => {
+    expect(bootstraps.map((s) => s.node.id)).toEqual(["bootstrap-111122223333", "bootstrap-444455556666"]);
     const [provider] = JSON.parse(synthesized).provider.aws;
     expect(provider.allowed_account_ids).toEqual(["444455556666"]);
     expect(provider.assume_role).toBeUndefined();
@@ -67,6 +71,45 @@ describe("bootstrap stacks", () => {
     expect(resourcesOf(synthesized, "aws_iam_role_policy_attachment")).toEqual([]);
     expect(synthesized).not.toMatch(/ReadOnlyAccess|AdministratorAccess/);
   });
+
+  it("gives the shared account's roles the shared stack's policy: Image Builder, its project roles, its keys", () => {
+    const shared = Testing.synth(bootstraps.find((b) => b.node.id === "bootstrap-111122223333")!);
+    expect(JSON.parse(shared).provider.aws[0].allowed_account_ids).toEqual(["111122223333"]);
+    const byRole = Object.fromEntries(
+      resourcesOf(shared, "aws_iam_role_policy").map((p) => [/PlanRole/.test(String(p.role)) ? "plan" : "deploy", JSON.parse(p.policy as string)]),
+    );
+    const account = { accountId: "111122223333", partition: "aws" };
+    expect(byRole).toEqual({ plan: sharedRolePolicy(contract, "plan", account), deploy: sharedRolePolicy(contract, "deploy", account) });
+    expect(JSON.stringify(byRole.deploy)).toContain("imagebuilder:CreateImagePipeline");
+    expect(JSON.stringify(byRole.plan)).not.toContain("imagebuilder:Create");
+  });
+
+  it("merges both parts when workloads run in the shared account, within IAM's 10,240-character inline limit", () => {
+    const raw = withBootstrap();
+    for (const workload of raw.workloads) workload.account_id = "111122223333";
+    const { bootstraps: one } = addStacks(Testing.app(), load(raw), { bootstrap: { contract } });
+    expect(one.map((b) => b.node.id)).toEqual(["bootstrap-111122223333"]);
+    const deploy = accountRolePolicy(contract, "deploy", {
+      shared: { accountId: "111122223333", partition: "aws" },
+      workload: { accountId: "111122223333", sharedAccountId: "111122223333", partition: "aws" },
+    });
+    const sids = deploy.Statement.map((statement: { Sid: string }) => statement.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+    expect(sids).toEqual(expect.arrayContaining(["SharedImagesAndNotifications", "WorkloadComputeAndScaling"]));
+    for (const purpose of ["plan", "deploy"] as const) {
+      const policy = resourcesOf(Testing.synth(one[0]), "aws_iam_role_policy").find((p) => (purpose === "plan") === /PlanRole/.test(String(p.role)))!;
+      expect(JSON.stringify(JSON.parse(policy.policy as string)).length).toBeLessThanOrEqual(10_240);
+    }
+  });
+
+  it("golden-ami access-policy prints, per account, the policies the bootstrap stacks attach", async () => {
+    const result = await run(process.execPath, [join(__dirname, "..", "..", "bin", "golden-ami.js"), "access-policy", "--config", EXAMPLE_CONFIG]);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(printed)).toEqual(["111122223333", "444455556666"]);
+    expect(printed["111122223333"].deploy).toEqual(sharedRolePolicy(contract, "deploy", { accountId: "111122223333", partition: "aws" }));
+    expect(printed["444455556666"].plan).toEqual(workloadRolePolicy(contract, "plan", { accountId: "444455556666", sharedAccountId: "111122223333", partition: "aws" }));
+  }, 60_000);
 
   it("uses the ci_roles names when the configuration sets them", () => {
     const raw = withBootstrap();

@@ -78,3 +78,85 @@ export function workloadRolePolicy(contract: AccessContract, purpose: RolePurpos
   ].filter(Boolean);
   return { Version: "2012-10-17", Statement: statements };
 }
+
+/** The actions the shared account's role of `purpose` needs, from the contract (sorted, unique). */
+export function sharedActions(contract: AccessContract, purpose: RolePurpose): string[] {
+  const phases = Object.entries(contract.recorded)
+    .filter(([kind]) => kind.startsWith("shared"))
+    .flatMap(([, byPhase]) => Object.entries(byPhase))
+    .filter(([phase]) => purpose === "deploy" || phase.includes("read-only"));
+  const reviewed = contract.unrecordable.filter((call) => call.where.startsWith("shared") && call.role === purpose).flatMap((call) => call.actions);
+  // A deploy also plans: the plan role's reads are the deploy role's too.
+  const reads = purpose === "deploy" ? sharedActions(contract, "plan") : [];
+  return [...new Set([...phases.flatMap(([, actions]) => actions), ...reviewed, ...reads])].filter((a) => !NO_PERMISSION_NEEDED.has(a)).sort();
+}
+
+/** Actions that name no resource ARN (or none before it exists): on "*". */
+const UNSCOPED_KMS = new Set(["kms:CreateKey", "kms:ListAliases"]);
+
+/**
+ * The identity policy of the shared account's plan or deploy role. Scoped where the service allows:
+ * IAM to the project's golden-ami-* roles and instance profiles, iam:PassRole only to Image Builder,
+ * KMS to the account's own keys and aliases, the service-linked role to Image Builder's; Image
+ * Builder, EC2, SNS and EventBridge on "*" (their create calls name no ARN before it exists).
+ */
+export function sharedRolePolicy(contract: AccessContract, purpose: RolePurpose, account: { readonly accountId: string; readonly partition?: string }) {
+  const partition = account.partition ?? "aws";
+  const actions = sharedActions(contract, purpose);
+  const of = (service: string) => actions.filter((a) => a.startsWith(`${service}:`));
+  const rest = actions.filter((a) => !["kms", "iam"].some((s) => a.startsWith(`${s}:`)));
+  const kms = of("kms");
+  const iam = of("iam").filter((a) => a !== "iam:PassRole" && a !== "iam:CreateServiceLinkedRole");
+  const statements = [
+    { Sid: "ImagesAndNotifications", Effect: "Allow", Action: rest, Resource: "*" },
+    kms.some((a) => UNSCOPED_KMS.has(a)) && { Sid: "CreateAndListKeys", Effect: "Allow", Action: kms.filter((a) => UNSCOPED_KMS.has(a)), Resource: "*" },
+    kms.some((a) => !UNSCOPED_KMS.has(a)) && {
+      Sid: "AccountKeys",
+      Effect: "Allow",
+      Action: kms.filter((a) => !UNSCOPED_KMS.has(a)),
+      Resource: [`arn:${partition}:kms:*:${account.accountId}:key/*`, `arn:${partition}:kms:*:${account.accountId}:alias/*`],
+    },
+    iam.length > 0 && {
+      Sid: "ProjectRoles",
+      Effect: "Allow",
+      Action: iam,
+      Resource: [`arn:${partition}:iam::${account.accountId}:role/golden-ami-*`, `arn:${partition}:iam::${account.accountId}:instance-profile/golden-ami-*`],
+    },
+    of("iam").includes("iam:PassRole") && {
+      Sid: "PassProjectRolesToImageBuilder",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: `arn:${partition}:iam::${account.accountId}:role/golden-ami-*`,
+      // Image Builder takes the lifecycle role itself and launches builds with the instance profile's role.
+      Condition: { StringEquals: { "iam:PassedToService": ["imagebuilder.amazonaws.com", "ec2.amazonaws.com"] } },
+    },
+    of("iam").includes("iam:CreateServiceLinkedRole") && {
+      Sid: "ImageBuilderServiceLinkedRole",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: `arn:${partition}:iam::${account.accountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`,
+      Condition: { StringEquals: { "iam:AWSServiceName": "imagebuilder.amazonaws.com" } },
+    },
+  ].filter(Boolean);
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+type PolicyDocument = { Version: string; Statement: Array<{ Sid: string } & Record<string, unknown>> };
+
+/**
+ * One account's role policy for every part it plays: the shared account's and, where workloads run
+ * in it too, theirs (statement ids prefixed so they stay unique). One inline policy: IAM's aggregate
+ * inline limit per role is 10,240 characters.
+ */
+export function accountRolePolicy(
+  contract: AccessContract,
+  purpose: RolePurpose,
+  parts: { readonly shared?: { accountId: string; partition?: string }; readonly workload?: WorkloadAccount },
+) {
+  const documents: Array<[string, PolicyDocument]> = [
+    ...(parts.shared ? [["Shared", sharedRolePolicy(contract, purpose, parts.shared) as PolicyDocument] as [string, PolicyDocument]] : []),
+    ...(parts.workload ? [["Workload", workloadRolePolicy(contract, purpose, parts.workload) as PolicyDocument] as [string, PolicyDocument]] : []),
+  ];
+  if (documents.length === 1) return documents[0][1];
+  return { Version: "2012-10-17", Statement: documents.flatMap(([prefix, document]) => document.Statement.map((s) => ({ ...s, Sid: `${prefix}${s.Sid}` }))) };
+}
