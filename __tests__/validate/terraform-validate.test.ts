@@ -56,7 +56,7 @@ describe("terraform validate on a blue/green workload with both colours", () => 
 });
 
 describe("terraform validate on a bootstrap stack (AMI_PIPELINE_BOOTSTRAP=1)", () => {
-  it("synthesizes one per workload account, valid Terraform, with no wildcard action", async () => {
+  it("synthesizes one per account (the shared account's here, holding the workload part too), valid Terraform, with no wildcard action", async () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-bootstrap-"));
     const configPath = writeScenarioConfig({
       dir,
@@ -73,7 +73,8 @@ describe("terraform validate on a bootstrap stack (AMI_PIPELINE_BOOTSTRAP=1)", (
     const synth = await synthesize({ outdir, configPath, env: { ...process.env, AMI_PIPELINE_BOOTSTRAP: "1" } });
     expect(synth.stderr).toBe("");
     const bootstraps = readdirSync(join(outdir, "stacks")).filter((s) => s.startsWith("bootstrap-"));
-    expect(bootstraps).toEqual(["bootstrap-111122223333"]); // the scenario puts every workload in the emulated account
+    expect(bootstraps).toEqual(["bootstrap-111122223333"]); // the scenario puts every workload in the emulated (shared) account
+    expect(readFileSync(join(outdir, "stacks", bootstraps[0], "cdk.tf.json"), "utf8")).toMatch(/SharedImagesAndNotifications.*WorkloadComputeAndScaling/);
     await validate(join(outdir, "stacks", bootstraps[0]));
     const stack = readFileSync(join(outdir, "stacks", bootstraps[0], "cdk.tf.json"), "utf8");
     for (const policy of Object.values(JSON.parse(stack).resource.aws_iam_role_policy) as { policy: string }[]) {
