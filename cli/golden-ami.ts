@@ -1,6 +1,7 @@
 // `golden-ami <command>`: what platform engineers and CI run besides cdktf. One file per command.
 import { registerAccessPolicy } from "./access-policy";
 import { registerApply } from "./apply";
+import { registerBranchHead } from "./branch-head";
 import { registerFleet } from "./fleet";
 import { registerLock } from "./lock";
 import { registerOrphans } from "./orphans";
@@ -28,6 +29,7 @@ export function goldenAmiProgram() {
     registerRevoke,
     registerAccessPolicy,
     registerPreflight,
+    registerBranchHead,
   ])
     register(program);
   return program;

@@ -84,6 +84,20 @@ describe("GitHub Actions workflows", () => {
     }
   });
 
+  // An old run re-run, or overtaken by a newer push, must not plan or apply its old commit.
+  it("every deploy plan and apply job refuses a commit that is not the head of main before it plans or applies", () => {
+    for (const file of ["deploy-stage.yml", "deploy-apply.yml"]) {
+      for (const [name, job] of jobsOf(file)) {
+        const runs = (job.steps ?? []).map((s) => s.run ?? "");
+        const guard = runs.findIndex((r) => r.trim() === "npx golden-ami branch-head --branch main");
+        const work = runs.findIndex((r) => /golden-ami (plan|apply)\b/.test(r));
+        expect(`${file}/${name}: guard ${guard >= 0 ? "present" : "missing"}, before work: ${guard < work}`).toBe(
+          `${file}/${name}: guard present, before work: true`,
+        );
+      }
+    }
+  });
+
   it("no job has more rights than it needs: workflows grant nothing by default", () => {
     for (const file of files) expect(`${file}: ${JSON.stringify(workflow(file).permissions)}`).toBe(`${file}: {}`);
     for (const { file, name, job } of allJobs()) expect(`${file}/${name}: ${job.permissions ? "explicit" : "none"}`).toBe(`${file}/${name}: explicit`);
