@@ -2,12 +2,13 @@ import { App } from "cdktf";
 import { EXAMPLE_CONFIG, loadConfig } from "./config/load";
 import { ConfigError } from "./config/problems";
 import { readAccessContract } from "./lib/access/role-policies";
+import { commitOfRun } from "./lib/run-commit";
 import { addStacks } from "./stacks";
 import { localStateInCi } from "./stacks/state-policy";
 
 // Environment is read here only and handed down as props.
 const configPath = process.env.AMI_PIPELINE_CONFIG || EXAMPLE_CONFIG;
-const commit = process.env.AMI_PIPELINE_COMMIT || process.env.GITHUB_SHA || process.env.CI_COMMIT_SHA || undefined;
+const commit = commitOfRun();
 const localStateDir = process.env.AMI_PIPELINE_STATE_DIR || undefined;
 const rolePurpose = process.env.AMI_PIPELINE_ROLE_PURPOSE === "plan" ? "plan" : "deploy";
 const ci = ["CI", "GITHUB_ACTIONS", "GITLAB_CI"].filter((name) => (process.env[name] ?? "") !== "" && process.env[name] !== "false");

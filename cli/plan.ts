@@ -1,12 +1,12 @@
 // golden-ami plan: synthesize, then `terraform plan` every stack (or those named), several at a time.
-import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { availableParallelism, totalmem } from "node:os";
-import { changedStacksSince, parseShard, shardOf } from "../lib/changed-stacks";
+import { changedStacksSince, shardOf } from "../lib/changed-stacks";
 import { stackDirectories } from "../lib/plan-report/read-plans";
 import { markSkipped, planStacks } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, positiveInteger, refuseUnknownStacks, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, positiveInteger, refuseUnknownStacks, shardOption, withExample } from "./program";
 import { progress } from "./progress";
 
 /**
@@ -19,14 +19,6 @@ export function defaultConcurrency(cores = availableParallelism(), memory = tota
   return Math.max(1, Math.min(cores, Math.floor((memory * 0.75) / PLAN_MEMORY_BYTES)));
 }
 
-function shard(value: string) {
-  try {
-    return parseShard(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
 export function registerPlan(program: Command): void {
   const command = program
     .command("plan")
@@ -36,7 +28,7 @@ export function registerPlan(program: Command): void {
     .option("--outdir <dir>", "synthesis output directory", DEFAULT_OUTDIR)
     .addOption(new Option("--concurrency <n>", "stacks planned at once (default: cores, bounded by memory)").argParser(positiveInteger))
     .option("--read-only", "assume the read-only plan roles and take no state lock (pull requests); such a plan cannot be applied")
-    .addOption(new Option("--shard <i/n>", "plan only shard i of n (CI matrices); see `golden-ami stacks --shard`").argParser(shard))
+    .addOption(new Option("--shard <i/n>", "plan only shard i of n (CI matrices); see `golden-ami stacks --shard`").argParser(shardOption))
     .option("--changed-since <ref>", "plan only stacks whose synthesized configuration differs from <ref>'s (e.g. origin/main)")
     .option("--json", "print one JSON line per stack (stack, ok, changes, seconds) on stdout")
     .action(async (stacks, options, cmd) => {

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
 import { existsSync, statSync } from "node:fs";
 import { EXAMPLE_CONFIG } from "../config/paths";
+import { parseShard } from "../lib/changed-stacks";
 import { ConfigError } from "../config/problems";
 
 /** Exit codes: 0 done, 1 the work failed, 2 the command line was wrong (as POSIX utilities do). */
@@ -32,6 +33,15 @@ export function configPathOf(option: string | undefined): string {
     throw new CommandFailed(`${given} '${path}' is invalid. expected a configuration file`, EXIT_USAGE);
   }
   return path;
+}
+
+/** `--shard <i/n>`: parsed by the one shard rule (lib/changed-stacks), a wrong value a usage error. */
+export function shardOption(value: string): { index: number; total: number } {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 export function positiveInteger(value: string): number {
@@ -85,7 +95,10 @@ export async function runProgram(program: Command, argv: ReadonlyArray<string>):
 /** The root command; subcommands created with `.command()` inherit its error handling. */
 export function rootCommand(): Command {
   return new Command("golden-ami")
-    .description("Golden AMIs on AWS: plan every stack, report plans, list stacks, lock recipes, export the schema.")
+    .description(
+      "Golden AMIs on AWS: plan and apply every stack and report the plans; keep recipes, channels and revocations; " +
+        "see which AMI each workload runs; derive and check the CI roles' access. One line per command below.",
+    )
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(`golden-ami: ${text.replace(/^error: /, "")}`) })

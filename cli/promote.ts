@@ -35,7 +35,8 @@ export function registerPromote(program: Command): void {
         );
       }
       const configPath = configPathOf(options.config);
-      const commit = process.env.AMI_PIPELINE_COMMIT || process.env.GITHUB_SHA || process.env.CI_COMMIT_SHA || undefined;
+      const { commitOfRun } = require("../lib/run-commit") as typeof import("../lib/run-commit");
+      const commit = commitOfRun();
       // Read, decide and write under the lock: a revoke running at the same time comes before or after, never between.
       await withSupplyChainLock(configPath, async () => {
         const loaded = loadConfig(configPath, { enforceSupplyChain: false });

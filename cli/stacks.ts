@@ -1,8 +1,8 @@
 // golden-ami stacks: the stack names of a configuration, for CI matrices and scripts.
-import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { parseShard, shardOf } from "../lib/changed-stacks";
+import { Command, Option } from "@commander-js/extra-typings";
+import { shardOf } from "../lib/changed-stacks";
 import { byStackOrder } from "../lib/plan-report/read-plans";
-import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
+import { CONFIG_OPTION_HELP, configPathOf, shardOption, withExample } from "./program";
 
 export function registerStacks(program: Command): void {
   const command = program
@@ -11,15 +11,7 @@ export function registerStacks(program: Command): void {
     .option("--config <file>", CONFIG_OPTION_HELP)
     .addOption(new Option("--role <role>", "which stacks").choices(["shared", "workload", "all"] as const).default("workload" as const))
     .option("--environment <name>", "only workloads of this environment")
-    .addOption(
-      new Option("--shard <i/n>", "only shard i of n: every n-th stack, as `golden-ami plan --shard` plans them").argParser((value) => {
-        try {
-          return parseShard(value);
-        } catch (error) {
-          throw new InvalidArgumentError((error as Error).message);
-        }
-      }),
-    )
+    .addOption(new Option("--shard <i/n>", "only shard i of n: every n-th stack, as `golden-ami plan --shard` plans them").argParser(shardOption))
     .option("--json", "print a JSON array of {stack, role, environment, account, region}")
     .action((options) => {
       const { loadConfig } = require("../config/load") as typeof import("../config/load");

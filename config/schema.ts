@@ -277,7 +277,7 @@ const ColourSchema = z.strictObject({
   max_size: apiInteger(0),
 });
 
-/** SEEDS §4: two groups, swapped by four reviewed configuration changes. */
+/** Two groups swapped by four reviewed configuration changes (AWS whitepaper "Blue/Green Deployments on AWS": swap Auto Scaling groups behind the load balancer). */
 export const BlueGreenSchema = z.strictObject({
   /** Traffic port of the production and verification target groups. */
   port: z.number().int().min(1).max(65535).default(80),

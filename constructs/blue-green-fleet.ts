@@ -32,7 +32,7 @@ export interface BlueGreenFleetProps {
 }
 
 /**
- * SEEDS §4: two Auto Scaling groups, each with its own launch template and AMI, behind a production
+ * Blue/green as the AWS whitepaper "Blue/Green Deployments on AWS" swaps Auto Scaling groups: two groups, each with its own launch template and AMI, behind a production
  * and a verification target group. Each step of a swap is one change of `colours`.
  */
 export class BlueGreenFleet extends Construct {

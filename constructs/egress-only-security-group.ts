@@ -6,10 +6,11 @@ export interface EgressOnlySecurityGroupProps {
   /** Prefix of the group's name; AWS appends a unique suffix. */
   readonly namePrefix: string;
   readonly description: string;
-  /** TCP ports open outbound. @default [443] - HTTPS covers SSM, package repositories and S3 */
-  readonly egressTcpPorts?: ReadonlyArray<number>;
   readonly tags?: Record<string, string>;
 }
+
+/** Outbound TCP: HTTPS covers SSM, package repositories and S3. */
+const EGRESS_TCP_PORTS = [443] as const;
 
 /** A security group with no ingress at all: instances are reached through SSM, never SSH. */
 export class EgressOnlySecurityGroup extends Construct {
@@ -22,7 +23,7 @@ export class EgressOnlySecurityGroup extends Construct {
       description: props.description,
       vpcId: props.vpcId,
       ingress: [],
-      egress: (props.egressTcpPorts ?? [443]).map((port) => ({
+      egress: EGRESS_TCP_PORTS.map((port) => ({
         description: `Outbound TCP ${port}`,
         protocol: "tcp",
         fromPort: port,

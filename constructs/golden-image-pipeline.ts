@@ -91,8 +91,6 @@ export interface GoldenImagePipelineProps {
   readonly amiKmsKeyId?: string;
   /** Key of the distributed AMI per region (KMS keys are regional). @default - amiKmsKeyId */
   readonly distributionKmsKeyIds?: Readonly<Record<string, string>>;
-  /** @default - no notifications */
-  readonly snsTopicArn?: string;
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
@@ -170,7 +168,6 @@ export class GoldenImagePipeline extends Construct {
       securityGroupIds: [...securityGroupIds],
       terminateInstanceOnFailure: true,
       instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
-      snsTopicArn: props.snsTopicArn,
       resourceTags: props.tags,
       tags: props.tags,
     });

@@ -5,7 +5,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from "constructs";
 import { serviceTrustPolicy } from "./service-role-trust";
 
-/** The managed policies an Image Builder build instance needs (SEEDS §1). */
+/** The managed policies an Image Builder build instance needs (Image Builder user guide, "Prerequisites": the instance profile role). */
 // Least privilege: AMI builds need no ECR (EC2InstanceProfileForImageBuilderECRContainerBuilds is for container recipes).
 export const IMAGE_BUILDER_MANAGED_POLICIES = ["EC2InstanceProfileForImageBuilder", "AmazonSSMManagedInstanceCore"] as const;
 

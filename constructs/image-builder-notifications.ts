@@ -21,7 +21,7 @@ export interface ImageBuilderNotificationsProps {
 }
 
 /**
- * SEEDS §5: nobody watches a console. An EventBridge rule forwards Image Builder's image state
+ * Nobody watches a console (Image Builder user guide, "Use EventBridge rules with Image Builder"). An EventBridge rule forwards Image Builder's image state
  * changes (only the configured states) to an encrypted SNS topic. It is the only path: the
  * infrastructure configuration's own SNS setting would send every message a second time, and would
  * need Image Builder's service-linked role in the key policy, a role that exists only after the

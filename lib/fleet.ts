@@ -37,16 +37,12 @@ export interface FleetRow {
 export interface FleetOptions {
   /** Directory of local state files (terraform.<stack>.tfstate). @default - the working directory */
   readonly stateDir?: string;
-  /** Reads one stack's state (tests, other backends). @default - S3 when configured, else local files */
-  readonly readState?: StateRead;
-  /** Names of every stack that has a state (to find state no configuration names). @default - S3 listing or local files */
-  readonly listStates?: () => Promise<string[]>;
   /** Where AWS clients come from. @default - the environment's credentials and the configured roles */
   readonly access?: AwsAccess;
-  /** State reads at once (S3). @default 32 */
-  readonly concurrency?: number;
-  readonly now?: Date;
 }
+
+/** State reads at once (S3). */
+const STATE_READS_AT_ONCE = 32;
 
 const BUILD = /_v(\d+)_/;
 
@@ -59,9 +55,9 @@ export async function fleetStatus(
   // Revocations name builds: every region's copy of one shares its name.
   const revoked = new Map(revocations.map((r) => [r.ami_name, r.reason]));
   const access = options.access ?? new AwsAccess("fleet");
-  const readState = options.readState ?? stateReader(config, { ...options, access });
+  const readState = stateReader(config, { ...options, access });
   // One unreadable state is that workload's row, never the end of the listing.
-  const outputs = await mapConcurrent(config.workloads, options.concurrency ?? 32, async (w) => {
+  const outputs = await mapConcurrent(config.workloads, STATE_READS_AT_ONCE, async (w) => {
     try {
       return runningAmi(await readState(w.name));
     } catch (error) {
@@ -74,13 +70,13 @@ export async function fleetStatus(
     if (!listings.has(key)) listings.set(key, listImages(access, config, workload.image, workload.region));
     return listings.get(key)!;
   };
-  const now = options.now ?? new Date();
+  const now = new Date();
   // A workload removed from the configuration keeps running what it ran; its state is the trace.
   const configured = new Set([SHARED_STACK_NAME, ...config.workloads.map((w) => w.name)]);
-  const unconfigured = (await (options.listStates ?? stateLister(config, { ...options, access }))()).filter(
+  const unconfigured = (await stateLister(config, { ...options, access })()).filter(
     (stack) => !configured.has(stack) && !stack.startsWith(BOOTSTRAP_STACK_PREFIX),
   );
-  const retired = await mapConcurrent(unconfigured, options.concurrency ?? 32, async (stack): Promise<FleetRow> => {
+  const retired = await mapConcurrent(unconfigured, STATE_READS_AT_ONCE, async (stack): Promise<FleetRow> => {
     const row = { workload: stack, environment: "-", account: "-", region: "-", image: "-", unconfigured: true };
     let empty = false;
     try {

@@ -17,8 +17,6 @@ export interface PromoteRequest {
   readonly now: Date;
   readonly commit?: string;
   readonly stateDir?: string;
-  /** Where AWS clients come from. @default - the environment's credentials and the configured roles */
-  readonly access?: AwsAccess;
 }
 
 export class PromotionRefused extends Error {}
@@ -43,7 +41,7 @@ export async function promote(
   if (!config.images.some((i) => i.name === request.image))
     throw new PromotionRefused(`unknown image "${request.image}"; images are ${config.images.map((i) => i.name).join(", ")}`);
   if (request.from === request.to) throw new PromotionRefused(`--from and --to are both "${request.to}"`);
-  const access = request.access ?? new AwsAccess("promote");
+  const access = new AwsAccess("promote");
   const fromEntry = channelEntry(channels, request.image, request.from);
   const source = fromEntry ? fromChannel(fromEntry, request.from) : await fromEnvironment(config, request, access);
   const revoked = revocationOf(revocations, source.amiName);
