@@ -84,6 +84,14 @@ describe("GitHub Actions workflows", () => {
     }
   });
 
+  it("every upload can be re-run: a job's second attempt replaces its artifact (overwrite: true)", () => {
+    const uploads = allJobs().flatMap(({ file, name, job }) =>
+      (job.steps ?? []).filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => ({ where: `${file}/${name}`, step: s })),
+    );
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const { where, step } of uploads) expect(`${where}: overwrite ${String(step.with?.overwrite)}`).toBe(`${where}: overwrite true`);
+  });
+
   // An old run re-run, or overtaken by a newer push, must not plan or apply its old commit.
   it("every deploy plan and apply job refuses a commit that is not the head of main before it plans or applies", () => {
     for (const file of ["deploy-stage.yml", "deploy-apply.yml"]) {
