@@ -2,6 +2,7 @@
 import { registerAccessPolicy } from "./access-policy";
 import { registerApply } from "./apply";
 import { registerBranchHead } from "./branch-head";
+import { registerCompareReviewed } from "./compare-reviewed";
 import { registerFleet } from "./fleet";
 import { registerLock } from "./lock";
 import { registerOrphans } from "./orphans";
@@ -30,6 +31,7 @@ export function goldenAmiProgram() {
     registerAccessPolicy,
     registerPreflight,
     registerBranchHead,
+    registerCompareReviewed,
   ])
     register(program);
   return program;
