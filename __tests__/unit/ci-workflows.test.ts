@@ -92,6 +92,19 @@ describe("GitHub Actions workflows", () => {
     for (const { where, step } of uploads) expect(`${where}: overwrite ${String(step.with?.overwrite)}`).toBe(`${where}: overwrite true`);
   });
 
+  // The applied plan is the reviewed plan, or a person approves (golden-ami compare-reviewed).
+  it("each stage's apply needs approval unless its plan job found the plans as reviewed; the default is to wait", () => {
+    const deploy = workflow("deploy.yml").jobs as Record<string, Job>;
+    for (const stage of ["shared", "staging", "production"]) {
+      expect(deploy[`apply-${stage}`].with?.["needs-approval"]).toBe(`\${{ needs.plan-${stage}.outputs.verdict != 'apply' }}`);
+    }
+    const apply = parse(readFileSync(join(WORKFLOWS, "deploy-apply.yml"), "utf8")).on.workflow_call.inputs["needs-approval"];
+    expect(apply).toMatchObject({ type: "boolean", default: true });
+    const [, plan] = jobsOf("deploy-stage.yml")[0];
+    const compare = plan.steps!.find((s) => s.run?.includes("npx golden-ami compare-reviewed"));
+    expect(compare?.run).toContain("verdict=approve"); // no reviewed plan found: a person approves
+  });
+
   // An old run re-run, or overtaken by a newer push, must not plan or apply its old commit.
   it("every deploy plan and apply job refuses a commit that is not the head of main before it plans or applies", () => {
     for (const file of ["deploy-stage.yml", "deploy-apply.yml"]) {
@@ -140,7 +153,8 @@ describe("GitHub Actions workflows", () => {
     expect(apply.steps!.findIndex((s) => s.uses?.startsWith("actions/download-artifact@"))).toBeLessThan(
       apply.steps!.findIndex((s) => s.run?.includes("golden-ami apply")),
     );
-    expect(apply.environment).toBe("${{ inputs.stage }}");
+    // The stage's environment, or its -approval twin (required reviewers) when the plans differ from the reviewed ones.
+    expect(apply.environment).toBe("${{ inputs.needs-approval && format('{0}-approval', inputs.stage) || inputs.stage }}");
     const everything = files.map((f) => readFileSync(join(WORKFLOWS, f), "utf8")).join("\n");
     expect(everything).not.toMatch(/cdktf deploy|--auto-approve|terraform apply/);
   });
