@@ -12,21 +12,27 @@ export function registerCompareReviewed(program: Command): void {
   const command = program
     .command("compare-reviewed")
     .description("compare the plans after a merge with the plans reviewed on the pull request; exit 1 when a person must approve")
+    .argument("[stacks...]", "the stacks this run planned (default: every stack planned in --outdir)")
     .option("--reviewed <dirs...>", "the pull request's plan summaries (its plan-summaries artifacts: manifest.json and stacks/*/plan-summary.json)")
     .option("--outdir <dir>", "synthesis output directory of the plans made after the merge", DEFAULT_OUTDIR)
     .option("--markdown <file>", "write the verdict as Markdown here (job summary, pull request comment)")
     .option("--json", "print the verdicts as JSON")
-    .action((options, cmd) => {
+    .action((stacks, options, cmd) => {
       if (!options.reviewed) return cmd.error("compare-reviewed: missing --reviewed <dirs...>: the pull request's plan summaries", { exitCode: EXIT_USAGE });
       const reviewed = new Map(readStackPlans(options.reviewed!).map((s) => [s.stack, s]));
-      const verdicts = readStackPlans(options.outdir).map((current) => compareWithReviewed(current, reviewed.get(current.stack)));
+      const planned = readStackPlans(options.outdir).filter((s) =>
+        stacks.length > 0 ? stacks.includes(s.stack) : s.status !== "not planned" && s.status !== "skipped",
+      );
+      const unknown = stacks.filter((name) => !planned.some((s) => s.stack === name));
+      if (unknown.length > 0) return cmd.error(`compare-reviewed: no plan of ${unknown.join(", ")} in ${options.outdir}`, { exitCode: EXIT_USAGE });
+      const verdicts = planned.map((current) => compareWithReviewed(current, reviewed.get(current.stack)));
       if (options.json) console.log(JSON.stringify(verdicts, null, 2));
       if (options.markdown) writeFileSync(options.markdown, verdictMarkdown(verdicts));
       for (const v of verdicts) console.error(verdictLine(v));
       const blocked = verdicts.filter((v) => v.verdict === "approve").map((v) => v.stack);
       if (blocked.length > 0) throw new CommandFailed(`${blocked.length} stack(s) differ from the reviewed plan and wait for approval: ${blocked.join(", ")}`);
     });
-  withExample(command, "npx golden-ami compare-reviewed --reviewed reviewed/*/cdktf.out --markdown verdict.md");
+  withExample(command, "npx golden-ami compare-reviewed web-staging --reviewed reviewed/* --markdown verdict.md");
 }
 
 function verdictLine(v: Verdict): string {

@@ -1,5 +1,7 @@
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseDocument } from "yaml";
 import { run, runOrThrow } from "../../lib/process";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { PublishedAmi } from "../../tools/emulator/publish-ami";
@@ -134,5 +136,50 @@ describe("golden-ami fleet (state outputs and image listings, no Terraform)", ()
     const table = await goldenAmi("fleet");
     expect(table.stdout.split("\n")[0]).toMatch(/^workload\s+environment\s+account\s+running AMI\s+build\s+newest\s+behind\s+age/);
     expect(table.stdout).toMatch(new RegExp(`${STACK}\\s+staging\\s+111122223333\\s+ami-[0-9a-f]+\\s+v2\\s+v3\\s+1\\s+0 d`));
+  });
+});
+
+// After a merge each stack is planned again; golden-ami compare-reviewed lets it apply only when the
+// plan is the one reviewed on the pull request (or differs by a newer AMI build), on real plans.
+describe("the plan after the merge, compared with the reviewed plan", () => {
+  /** The pull request's plan summaries, as its plan-summaries artifact carries them. */
+  function reviewedSummaries(): string {
+    const dir = join(mkdtempSync(join(tmpdir(), "reviewed-")), "cdktf.out");
+    mkdirSync(join(dir, "stacks", STACK), { recursive: true });
+    copyFileSync(join(outdir, "manifest.json"), join(dir, "manifest.json"));
+    copyFileSync(stackFile("plan-summary.json"), join(dir, "stacks", STACK, "plan-summary.json"));
+    return dir;
+  }
+  const planReadOnly = async () => expect((await goldenAmi("plan", "--read-only", STACK, "--outdir", outdir)).code).toBe(0);
+  const compare = (reviewed: string) => goldenAmi("compare-reviewed", STACK, "--reviewed", reviewed, "--outdir", outdir);
+  let reviewed: string;
+
+  it("the same plan again: as reviewed, exit 0", async () => {
+    await publish(4);
+    await planReadOnly();
+    reviewed = reviewedSummaries();
+    await planReadOnly();
+    const result = await compare(reviewed);
+    expect(result.stderr).toContain(`${STACK}: as reviewed`);
+    expect(result.code).toBe(0);
+  });
+
+  it("a newer build published since the review: applies, naming both AMIs", async () => {
+    const v5 = await publish(5);
+    await planReadOnly();
+    const result = await compare(reviewed);
+    expect(result.stderr).toMatch(new RegExp(`${STACK}: as reviewed, with a newer AMI build: .*reviewed, ${v5.imageId} \\(${v5.name}\\) now`));
+    expect(result.code).toBe(0);
+  });
+
+  it("a change nobody reviewed (the group's size): exit 1, the attribute named", async () => {
+    const document = parseDocument(readFileSync(scenario.configPath, "utf8"));
+    document.setIn(["workloads", 0, "auto_scaling", "max_size"], 3);
+    writeFileSync(scenario.configPath, document.toString());
+    await planReadOnly();
+    const result = await compare(reviewed);
+    expect(result.code).toBe(1);
+    // The group was in the reviewed plan too (its launch template version moves with the AMI): its size was not.
+    expect(result.stderr).toMatch(new RegExp(`^${STACK}: NEEDS APPROVAL: aws_autoscaling_group\\.\\S+: max_size differ from the reviewed plan$`, "m"));
   });
 });
