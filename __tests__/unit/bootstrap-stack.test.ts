@@ -108,7 +108,9 @@ describe("bootstrap stacks", () => {
     const printed = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
     expect(Object.keys(printed)).toEqual(["111122223333", "444455556666"]);
     expect(printed["111122223333"].deploy).toEqual(sharedRolePolicy(contract, "deploy", { accountId: "111122223333", partition: "aws" }));
-    expect(printed["444455556666"].plan).toEqual(workloadRolePolicy(contract, "plan", { accountId: "444455556666", sharedAccountId: "111122223333", partition: "aws" }));
+    expect(printed["444455556666"].plan).toEqual(
+      workloadRolePolicy(contract, "plan", { accountId: "444455556666", sharedAccountId: "111122223333", partition: "aws" }),
+    );
   }, 60_000);
 
   it("uses the ci_roles names when the configuration sets them", () => {

@@ -5,7 +5,22 @@ import { join } from "node:path";
 import { run, RunResult } from "../../lib/process";
 
 const ROOT = join(__dirname, "..", "..");
-const COMMANDS = ["plan", "apply", "report", "stacks", "lock", "schema", "orphans", "fleet", "promote", "revoke", "access-policy", "preflight", "branch-head", "compare-reviewed"];
+const COMMANDS = [
+  "plan",
+  "apply",
+  "report",
+  "stacks",
+  "lock",
+  "schema",
+  "orphans",
+  "fleet",
+  "promote",
+  "revoke",
+  "access-policy",
+  "preflight",
+  "branch-head",
+  "compare-reviewed",
+];
 
 function goldenAmi(...args: string[]): Promise<RunResult> {
   return run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
