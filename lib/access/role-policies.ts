@@ -29,14 +29,26 @@ export interface WorkloadAccount {
   readonly partition?: string;
 }
 
-/** The actions a workload account's role of `purpose` needs, from the contract (sorted, unique). */
-export function workloadActions(contract: AccessContract, purpose: RolePurpose): string[] {
+/**
+ * The actions of one part's role of `purpose`, from the contract (sorted, unique): the recorded phases
+ * of its stack kinds (a plan role: the read-only plans only) and its reviewed calls. A deploy also
+ * plans, so a deploy role has the plan role's reads too.
+ */
+function contractActions(contract: AccessContract, purpose: RolePurpose, part: "workload" | "shared"): string[] {
   const phases = Object.entries(contract.recorded)
-    .filter(([kind]) => kind.startsWith("workload"))
+    .filter(([kind]) => kind.startsWith(part))
     .flatMap(([, byPhase]) => Object.entries(byPhase))
     .filter(([phase]) => purpose === "deploy" || phase.includes("read-only"));
-  const reviewed = contract.unrecordable.filter((call) => call.where.startsWith("workload stack") && call.role === purpose).flatMap((call) => call.actions);
-  return [...new Set([...phases.flatMap(([, actions]) => actions), ...reviewed])].filter((a) => !NO_PERMISSION_NEEDED.has(a)).sort();
+  const reviewed = contract.unrecordable
+    .filter((call) => call.where.startsWith(part === "workload" ? "workload stack" : "shared") && call.role === purpose)
+    .flatMap((call) => call.actions);
+  const reads = purpose === "deploy" ? contractActions(contract, "plan", part) : [];
+  return [...new Set([...phases.flatMap(([, actions]) => actions), ...reviewed, ...reads])].filter((a) => !NO_PERMISSION_NEEDED.has(a)).sort();
+}
+
+/** The actions a workload account's role of `purpose` needs, from the contract (sorted, unique). */
+export function workloadActions(contract: AccessContract, purpose: RolePurpose): string[] {
+  return contractActions(contract, purpose, "workload");
 }
 
 /**
@@ -81,14 +93,7 @@ export function workloadRolePolicy(contract: AccessContract, purpose: RolePurpos
 
 /** The actions the shared account's role of `purpose` needs, from the contract (sorted, unique). */
 export function sharedActions(contract: AccessContract, purpose: RolePurpose): string[] {
-  const phases = Object.entries(contract.recorded)
-    .filter(([kind]) => kind.startsWith("shared"))
-    .flatMap(([, byPhase]) => Object.entries(byPhase))
-    .filter(([phase]) => purpose === "deploy" || phase.includes("read-only"));
-  const reviewed = contract.unrecordable.filter((call) => call.where.startsWith("shared") && call.role === purpose).flatMap((call) => call.actions);
-  // A deploy also plans: the plan role's reads are the deploy role's too.
-  const reads = purpose === "deploy" ? sharedActions(contract, "plan") : [];
-  return [...new Set([...phases.flatMap(([, actions]) => actions), ...reviewed, ...reads])].filter((a) => !NO_PERMISSION_NEEDED.has(a)).sort();
+  return contractActions(contract, purpose, "shared");
 }
 
 /** Actions that name no resource ARN (or none before it exists): on "*". */
