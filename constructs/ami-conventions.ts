@@ -22,6 +22,15 @@ export function amiNameRegex(imageName: string): string {
   return `^${escapeRegex(imageName)}_v[0-9]+_[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9][0-9.:-]*Z$`;
 }
 
+/**
+ * The image and build number of an AMI name `<image>_v<build>_<date>` (the last `_v<n>_`: an image
+ * name may hold one itself); undefined for any other name.
+ */
+export function parseAmiName(name: string | undefined): { image: string; build: number } | undefined {
+  const match = name === undefined ? null : /^(.+)_v(\d+)_[^_]*$/.exec(name);
+  return match ? { image: match[1], build: Number(match[2]) } : undefined;
+}
+
 /** The name Image Builder gives build `buildVersion` finished at `buildDate`. */
 export function renderAmiName(imageName: string, buildVersion: number, buildDate: Date): string {
   const date = buildDate.toISOString().replace(/:/g, "-");

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "../config/conventions";
 import type { Config, WorkloadConfig } from "../config/schema";
-import { amiNameFilter, amiNameRegex } from "../constructs/ami-conventions";
+import { amiNameFilter, amiNameRegex, parseAmiName } from "../constructs/ami-conventions";
 import { allPages, AwsAccess, stackTarget, stateTarget } from "./aws-access";
 
 export interface FleetRow {
@@ -43,8 +43,6 @@ export interface FleetOptions {
 
 /** State reads at once (S3). */
 const STATE_READS_AT_ONCE = 32;
-
-const BUILD = /_v(\d+)_/;
 
 /** State outputs of every workload, then one DescribeImages per image and region. */
 export async function fleetStatus(
@@ -112,14 +110,14 @@ export async function fleetStatus(
       // The newest build is the newest one not revoked: what a latest lookup would choose.
       const builds = listed
         .filter((image) => image.Name && pattern.test(image.Name) && !revoked.has(image.Name))
-        .map((image) => ({ image, build: Number(BUILD.exec(image.Name!)?.[1]) }))
+        .map((image) => ({ image, build: parseAmiName(image.Name)?.build ?? Number.NaN }))
         .sort((a, b) => b.build - a.build);
       const newest = builds[0];
       if (!running) return { ...base, newestBuild: newest?.build, newestAmi: newest?.image.ImageId, note: "no state (never applied)" };
       const listedRunning = listed.find((image) => image.ImageId === running.id);
       const match = builds.find((b) => b.image.ImageId === running.id);
       const runningName = running.name ?? listedRunning?.Name;
-      const runningBuild = match?.build ?? (runningName ? Number(BUILD.exec(runningName)?.[1]) : undefined);
+      const runningBuild = match?.build ?? parseAmiName(runningName)?.build;
       const created = listedRunning?.CreationDate ? new Date(listedRunning.CreationDate) : undefined;
       const revocation = runningName !== undefined ? revoked.get(runningName) : undefined;
       return {

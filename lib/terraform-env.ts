@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 
-import { DEFAULT_PLUGIN_MIRROR } from "../tools/terraform-env";
-
-export { DEFAULT_PLUGIN_MIRROR };
+/**
+ * The filesystem mirror `terraform init` installs the AWS provider from when it exists (offline
+ * machines; the README documents it); TF_PLUGIN_MIRROR overrides it. Product behaviour: it lives here.
+ */
+export const DEFAULT_PLUGIN_MIRROR = "/opt/tf-plugins";
 
 /**
  * Go's garbage collector target for Terraform and its providers (both Go programs; providers inherit

@@ -1,4 +1,4 @@
-import { amiNameFilter, amiNameRegex, amiNameTemplate, renderAmiName } from "../../constructs/ami-conventions";
+import { amiNameFilter, amiNameRegex, amiNameTemplate, parseAmiName, renderAmiName } from "../../constructs/ami-conventions";
 
 /** EC2's name filter: `*` any run, `?` one character; the rest literal. */
 function matchesFilter(filter: string, name: string): boolean {
@@ -40,5 +40,17 @@ describe("AMI naming conventions", () => {
   it("escapes regex characters of the image name", () => {
     expect(amiNameRegex("a.b")).toContain("^a\\.b_v");
     expect(selected("a.b", "axb_v1_2026-01-01T00-00-00.000Z")).toBe(false);
+  });
+});
+
+describe("parseAmiName: the one reading of a build number (fleet, plan report, compare-reviewed)", () => {
+  it.each([
+    ["sample_v12_2026-11-20T03-04-05.678Z", { image: "sample", build: 12 }],
+    ["web_v2_api_v7_2026-11-20T03-04-05.678Z", { image: "web_v2_api", build: 7 }],
+    ["sample_vx_2026-11-20T03-04-05.678Z", undefined],
+    ["ami-0123456789abcdef0", undefined],
+    [undefined, undefined],
+  ])("%s → %j", (name, expected) => {
+    expect(parseAmiName(name)).toEqual(expected);
   });
 });

@@ -2,6 +2,7 @@
 // again; this compares that plan's summary with the one reviewed on the pull request (the plan of
 // its head commit), on what a reviewer read: resources, actions, changed attributes and their planned
 // values, AMI ids. Timestamps and "known after apply" values are not in the summaries' comparison.
+import { parseAmiName } from "../../constructs/ami-conventions";
 import type { PlannedStack, StackSummary } from "./summarize";
 
 /**
@@ -97,10 +98,9 @@ function amiDifferences(current: PlannedStack, reviewed: PlannedStack, reasons: 
 
 /** `sample_v7_…` after `sample_v5_…`: same image name, a higher build number. */
 export function sameImageNewerBuild(reviewedName: string | undefined, currentName: string | undefined): boolean {
-  const build = (name: string | undefined) => /^(.+)_v(\d+)_/.exec(name ?? "");
-  const was = build(reviewedName);
-  const now = build(currentName);
-  return !!was && !!now && was[1] === now[1] && Number(now[2]) > Number(was[2]);
+  const was = parseAmiName(reviewedName);
+  const now = parseAmiName(currentName);
+  return !!was && !!now && was.image === now.image && now.build > was.build;
 }
 
 function firstLine(text: string): string {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Change, Module, ResourceChange, TerraformPlan } from "./plan-json";
 import { REASONS } from "./reasons";
 import { containsTrue, hiddenBySensitivity, markedValues, revealsAny, SENSITIVE, UNKNOWN } from "./values";
+import { parseAmiName } from "../../constructs/ami-conventions";
 
 export { SENSITIVE, UNKNOWN } from "./values";
 
@@ -228,14 +229,8 @@ export function changedAttributes(change: Change, secrets: ReadonlySet<string> =
   });
 }
 
-/** The build number in an AMI name `<image>_v<build>_<date>`. */
-function buildOf(name: string | undefined): number | undefined {
-  const match = name === undefined ? null : /_v(\d+)_[^_]*$/.exec(name);
-  return match ? Number(match[1]) : undefined;
-}
-
 function direction(from: string | undefined, to: string | undefined): AmiUpdate["direction"] {
-  const [a, b] = [buildOf(from), buildOf(to)];
+  const [a, b] = [parseAmiName(from)?.build, parseAmiName(to)?.build];
   if (a === undefined || b === undefined || a === b) return "unknown";
   return b > a ? "newer" : "older";
 }
