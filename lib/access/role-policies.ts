@@ -80,13 +80,8 @@ export function workloadRolePolicy(contract: AccessContract, purpose: RolePurpos
       Action: of("iam").filter((a) => a !== "iam:CreateServiceLinkedRole"),
       Resource: `arn:${partition}:iam::${account.accountId}:role/*`,
     },
-    of("iam").includes("iam:CreateServiceLinkedRole") && {
-      Sid: "AutoScalingServiceLinkedRole",
-      Effect: "Allow",
-      Action: ["iam:CreateServiceLinkedRole"],
-      Resource: `arn:${partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-      Condition: { StringEquals: { "iam:AWSServiceName": "autoscaling.amazonaws.com" } },
-    },
+    of("iam").includes("iam:CreateServiceLinkedRole") &&
+      serviceLinkedRoleStatement("AutoScalingServiceLinkedRole", partition, account.accountId, "autoscaling.amazonaws.com", "AWSServiceRoleForAutoScaling"),
   ].filter(Boolean);
   return { Version: "2012-10-17", Statement: statements };
 }
@@ -94,6 +89,17 @@ export function workloadRolePolicy(contract: AccessContract, purpose: RolePurpos
 /** The actions the shared account's role of `purpose` needs, from the contract (sorted, unique). */
 export function sharedActions(contract: AccessContract, purpose: RolePurpose): string[] {
   return contractActions(contract, purpose, "shared");
+}
+
+/** Creating one service's service-linked role in the account, and no other's (IAM user guide, "Service-linked role permissions"). */
+function serviceLinkedRoleStatement(sid: string, partition: string, accountId: string, service: string, roleName: string) {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["iam:CreateServiceLinkedRole"],
+    Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/${service}/${roleName}`,
+    Condition: { StringEquals: { "iam:AWSServiceName": service } },
+  };
 }
 
 /** Actions that name no resource ARN (or none before it exists): on "*". */
@@ -135,13 +141,8 @@ export function sharedRolePolicy(contract: AccessContract, purpose: RolePurpose,
       // Image Builder takes the lifecycle role itself and launches builds with the instance profile's role.
       Condition: { StringEquals: { "iam:PassedToService": ["imagebuilder.amazonaws.com", "ec2.amazonaws.com"] } },
     },
-    of("iam").includes("iam:CreateServiceLinkedRole") && {
-      Sid: "ImageBuilderServiceLinkedRole",
-      Effect: "Allow",
-      Action: ["iam:CreateServiceLinkedRole"],
-      Resource: `arn:${partition}:iam::${account.accountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`,
-      Condition: { StringEquals: { "iam:AWSServiceName": "imagebuilder.amazonaws.com" } },
-    },
+    of("iam").includes("iam:CreateServiceLinkedRole") &&
+      serviceLinkedRoleStatement("ImageBuilderServiceLinkedRole", partition, account.accountId, "imagebuilder.amazonaws.com", "AWSServiceRoleForImageBuilder"),
   ].filter(Boolean);
   return { Version: "2012-10-17", Statement: statements };
 }
