@@ -6,7 +6,6 @@ import { run, RunResult } from "../../lib/process";
 import { iamActions } from "../../tools/access/iam-actions";
 import { RecordedRequest } from "../../tools/emulator/emulator";
 import type { PublishedAmi } from "../../tools/emulator/publish-ami";
-import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { expectExit, Scenario, scenarioSteps, startScenario } from "./helpers";
 
 // The access contract, recorded: every AWS operation the real Terraform provider calls for each stack
@@ -28,16 +27,10 @@ beforeAll(async () => {
   scenario = await startScenario({
     prefix: "access",
     // The shared stack's build security group needs a VPC that exists.
-    configure: (dir, network) =>
-      writeScenarioConfig({
-        dir,
-        network,
-        instanceRefresh: false,
-        edit: (document) => {
-          document.setIn(["images", 0, "network", "vpc_id"], network.vpcId);
-          document.setIn(["images", 0, "network", "subnet_id"], network.subnetIds[0]);
-        },
-      }),
+    edit: (document, network) => {
+      document.setIn(["images", 0, "network", "vpc_id"], network.vpcId);
+      document.setIn(["images", 0, "network", "subnet_id"], network.subnetIds[0]);
+    },
   });
 });
 const step = scenarioSteps(() => scenario?.emulator);

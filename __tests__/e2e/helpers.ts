@@ -11,6 +11,7 @@ import { plainOutput } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { launchTemplateVersions } from "../../tools/emulator/inspect";
 import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
+import type { Document } from "yaml";
 import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { applySharedAmiKey } from "../../tools/emulator/shared-key";
 
@@ -38,8 +39,10 @@ export interface Scenario {
 export interface ScenarioOptions {
   /** Start of the temporary directory's name. */
   readonly prefix: string;
-  /** Writes the configuration; default: the example on the emulated network, instance refresh off. */
+  /** Writes the configuration; default: the example on the emulated network, instance refresh off (then `edit`). */
   readonly configure?: (dir: string, network: EmulatedNetwork) => string;
+  /** A change to the default configuration's YAML document, with the emulated network at hand. @default - none */
+  readonly edit?: (document: Document, network: EmulatedNetwork) => void;
   /** Runs after the configuration is written and before synth (e.g. recording a recipe version). */
   readonly beforeSynth?: (configPath: string) => Promise<void>;
 }
@@ -54,7 +57,9 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
     const ec2 = new EC2Client(emulator.clientConfig());
     const network = await createNetwork(ec2);
     const dir = mkdtempSync(join(tmpdir(), `${options.prefix}-`));
-    const configPath = options.configure?.(dir, network) ?? writeScenarioConfig({ dir, network, instanceRefresh: false });
+    const configPath =
+      options.configure?.(dir, network) ??
+      writeScenarioConfig({ dir, network, instanceRefresh: false, edit: options.edit && ((document) => options.edit!(document, network)) });
     await options.beforeSynth?.(configPath);
     const outdir = join(dir, "out");
     const env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));

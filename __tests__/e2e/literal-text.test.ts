@@ -4,7 +4,6 @@ import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
 import { planStack } from "../../lib/plan-stacks";
 import { runOrThrow } from "../../lib/process";
 import { Emulator } from "../../tools/emulator/emulator";
-import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { PlanJson, startScenario } from "./helpers";
 
 // Configuration text and component documents are data: the real Terraform plans them as written,
@@ -30,19 +29,13 @@ const planned = (json: PlanJson, type: string) =>
 beforeAll(async () => {
   const scenario = await startScenario({
     prefix: "literal",
-    configure: (dir, network) =>
-      writeScenarioConfig({
-        dir,
-        network,
-        instanceRefresh: false,
-        edit: (document) => {
-          document.setIn(["tags", "Hostile"], HOSTILE);
-          document.setIn(["images", 0, "description"], HOSTILE);
-          document.setIn(["images", 0, "version"], "9.9.9");
-          document.setIn(["images", 0, "distribution", "ami_tags", "Note"], HOSTILE);
-          document.setIn(["workloads", 0, "user_data", "variables", "log_level"], HOSTILE);
-        },
-      }),
+    edit: (document) => {
+      document.setIn(["tags", "Hostile"], HOSTILE);
+      document.setIn(["images", 0, "description"], HOSTILE);
+      document.setIn(["images", 0, "version"], "9.9.9");
+      document.setIn(["images", 0, "distribution", "ami_tags", "Note"], HOSTILE);
+      document.setIn(["workloads", 0, "user_data", "variables", "log_level"], HOSTILE);
+    },
     // The description is part of the recipe: record the new version as a user would.
     beforeSynth: async (configPath) => {
       await runOrThrow(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "lock", "--config", configPath], { cwd: ROOT });

@@ -5,7 +5,7 @@ import { run, RunResult } from "../../lib/process";
 import { Emulator } from "../../tools/emulator/emulator";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { PublishedAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { createNetwork, EmulatedNetwork } from "../../tools/emulator/scenario";
 import { REGION, savedPlan, startScenario } from "./helpers";
 
 // Promotion channels and revocation, end to end on the emulator: promote → plan → apply, and
@@ -53,13 +53,7 @@ function addSecondRegionWorkload(network: EmulatedNetwork, ami: Record<string, s
 beforeAll(async () => {
   const scenario = await startScenario({
     prefix: "supply",
-    configure: (dir, network) =>
-      writeScenarioConfig({
-        dir,
-        network,
-        instanceRefresh: false,
-        edit: (document) => document.setIn(["images", 0, "distribution", "regions"], document.createNode([REGION, SECOND_REGION])),
-      }),
+    edit: (document) => document.setIn(["images", 0, "distribution", "regions"], document.createNode([REGION, SECOND_REGION])),
   });
   ({ emulator, outdir, env, configPath } = scenario);
   publish = async (build) => {
