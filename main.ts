@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { EXAMPLE_CONFIG, loadConfig } from "./config/load";
 import { ConfigError } from "./config/problems";
+import { parseCredentialMode } from "./config/roles";
 import { readAccessContract } from "./lib/access/role-policies";
 import { commitOfRun } from "./lib/run-commit";
 import { addStacks } from "./stacks";
@@ -10,7 +11,7 @@ import { localStateInCi } from "./stacks/state-policy";
 const configPath = process.env.AMI_PIPELINE_CONFIG || EXAMPLE_CONFIG;
 const commit = commitOfRun();
 const localStateDir = process.env.AMI_PIPELINE_STATE_DIR || undefined;
-const rolePurpose = process.env.AMI_PIPELINE_ROLE_PURPOSE === "plan" ? "plan" : "deploy";
+const credentials = parseCredentialMode(process.env.AMI_PIPELINE_ROLE_PURPOSE);
 const ci = ["CI", "GITHUB_ACTIONS", "GITLAB_CI"].filter((name) => (process.env[name] ?? "") !== "" && process.env[name] !== "false");
 const allowLocalState = process.env.AMI_PIPELINE_ALLOW_LOCAL_STATE === "1";
 // Bootstrap stacks (the per-account CI roles) only when an administrator asks for them; CI never does.
@@ -20,7 +21,7 @@ try {
   const loaded = loadConfig(configPath); // before App(), which creates the output directory
   localStateInCi(loaded, ci, allowLocalState);
   const app = new App();
-  addStacks(app, loaded, { commit, localStateDir, rolePurpose, bootstrap: bootstrap ? { contract: readAccessContract() } : undefined });
+  addStacks(app, loaded, { commit, localStateDir, credentials, bootstrap: bootstrap ? { contract: readAccessContract() } : undefined });
   app.synth();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

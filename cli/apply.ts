@@ -6,7 +6,7 @@ import { PLAN_ERROR, stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { run } from "../lib/process";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, DEFAULT_OUTDIR, EXIT_USAGE, refuseUnknownStacks, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, EXIT_USAGE, refuseUnknownStacks, withExample } from "./program";
 
 export function registerApply(program: Command): void {
   const command = program
@@ -14,6 +14,7 @@ export function registerApply(program: Command): void {
     .description("apply the saved plan of each stack (or those named), in order; a stale plan is refused")
     .argument("[stacks...]", "stack names, applied in this order (default: every stack with a saved plan)")
     .option("--outdir <dir>", "synthesis output directory holding the saved plans", DEFAULT_OUTDIR)
+    .option("--config <file>", `${CONFIG_OPTION_HELP}; read only for plans made with \`plan --profiles\`, whose profiles it maps to the deploy roles`)
     .action(async (stacks, options, cmd) => {
       if (!existsSync(options.outdir))
         cmd.error(`option '--outdir <dir>' argument '${options.outdir}' is invalid. expected the directory \`golden-ami plan\` wrote`, {
@@ -42,7 +43,19 @@ export function registerApply(program: Command): void {
         }
       });
       if (refused.length > 0) throw new CommandFailed(`nothing was applied:\n${refused.map((r) => `  ${r}`).join("\n")}`);
-      const env = terraformEnv();
+      let env = terraformEnv();
+      // A plan made with --profiles names profiles; here they mean the deploy roles of this commit's configuration.
+      const { profilesNamedBy, profilesEnv, ProfilesRefused } = require("../lib/aws-profiles") as typeof import("../lib/aws-profiles");
+      if (selected.some((s) => profilesNamedBy(s.dir).length > 0)) {
+        const { loadConfig } = require("../config/load") as typeof import("../config/load");
+        const { config } = loadConfig(configPathOf(options.config));
+        try {
+          env = { ...env, ...profilesEnv(config, "deploy", options.outdir, selected) };
+        } catch (error) {
+          if (error instanceof ProfilesRefused) throw new CommandFailed(`nothing was applied: ${error.message}`);
+          throw error;
+        }
+      }
       for (const [i, { stack, dir }] of selected.entries()) {
         console.error(`applying the saved plan of ${stack} (${i + 1} of ${selected.length})`);
         await ensureInitialized(dir, env);

@@ -6,7 +6,7 @@ import { stackDirectories } from "../lib/plan-report/read-plans";
 import { markSkipped, planStacks } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, CONFIG_OPTION_HELP, DEFAULT_OUTDIR, positiveInteger, refuseUnknownStacks, shardOption, withExample } from "./program";
+import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, positiveInteger, refuseUnknownStacks, shardOption, withExample } from "./program";
 import { progress } from "./progress";
 
 /**
@@ -27,15 +27,32 @@ export function registerPlan(program: Command): void {
     .option("--config <file>", CONFIG_OPTION_HELP)
     .option("--outdir <dir>", "synthesis output directory", DEFAULT_OUTDIR)
     .addOption(new Option("--concurrency <n>", "stacks planned at once (default: cores, bounded by memory)").argParser(positiveInteger))
-    .option("--read-only", "assume the read-only plan roles and take no state lock (pull requests); such a plan cannot be applied")
+    .addOption(
+      new Option("--read-only", "assume the read-only plan roles and take no state lock (pull requests); such a plan cannot be applied").conflicts("profiles"),
+    )
+    .option(
+      "--profiles",
+      "plan under the read-only plan roles through AWS profiles that `golden-ami apply` maps to the deploy roles: a plan made without deploy rights that can be applied; takes no state lock (apply refuses the plan if the state moved)",
+    )
     .addOption(new Option("--shard <i/n>", "plan only shard i of n (CI matrices); see `golden-ami stacks --shard`").argParser(shardOption))
     .option("--changed-since <ref>", "plan only stacks whose synthesized configuration differs from <ref>'s (e.g. origin/main)")
     .option("--json", "print one JSON line per stack (stack, ok, changes, seconds) on stdout")
     .action(async (stacks, options, cmd) => {
-      const env = { ...process.env, ...(options.readOnly ? { AMI_PIPELINE_ROLE_PURPOSE: "plan" } : {}) };
+      const purpose = options.readOnly ? "plan" : options.profiles ? "profiles" : undefined;
+      let env: NodeJS.ProcessEnv = { ...process.env, ...(purpose ? { AMI_PIPELINE_ROLE_PURPOSE: purpose } : {}) };
       const synth = await synthesize({ outdir: options.outdir, configPath: options.config, env });
       if (synth.code !== 0) throw new CommandFailed(`synth failed, nothing planned:\n${(synth.stderr || synth.stdout).trim()}`);
       const all = stackDirectories(options.outdir);
+      if (options.profiles) {
+        const { loadConfig } = require("../config/load") as typeof import("../config/load");
+        const { profilesEnv, ProfilesRefused } = require("../lib/aws-profiles") as typeof import("../lib/aws-profiles");
+        const { config } = loadConfig(configPathOf(options.config));
+        try {
+          env = { ...env, ...profilesEnv(config, "plan", options.outdir, all) };
+        } catch (error) {
+          throw error instanceof ProfilesRefused ? new CommandFailed(error.message) : error;
+        }
+      }
       refuseUnknownStacks(
         cmd,
         stacks,
@@ -53,7 +70,7 @@ export function registerPlan(program: Command): void {
       const shown = progress(selected.length);
       const results = await planStacks(selected, {
         env: terraformEnv(env),
-        lock: !options.readOnly,
+        lock: !options.readOnly && !options.profiles,
         concurrency: options.concurrency ?? defaultConcurrency(),
         onEvent: (event) =>
           event.kind === "start"
@@ -66,5 +83,10 @@ export function registerPlan(program: Command): void {
       if (failed.length > 0)
         throw new CommandFailed(`plan failed for ${failed.join(", ")} (details in each stack's plan-error.txt; \`golden-ami report\` shows them)`);
     });
-  withExample(command, "npx golden-ami plan", "npx golden-ami plan --read-only --changed-since origin/main --shard 1/2");
+  withExample(
+    command,
+    "npx golden-ami plan",
+    "npx golden-ami plan --read-only --changed-since origin/main --shard 1/2",
+    "npx golden-ami plan --profiles shared",
+  );
 }

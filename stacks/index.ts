@@ -2,10 +2,10 @@ import { App, Aspects } from "cdktf";
 import { PolicyAspect } from "../constructs/policy/policy-aspect";
 import { terraformLiteral, terraformLiterals } from "../constructs/terraform-literal";
 import type { LoadedConfig } from "../config/load";
-import type { RolePurpose } from "../config/roles";
+import type { CredentialMode } from "../config/roles";
 import { SHARED_STACK_NAME } from "../config/conventions";
 import { ConfigError } from "../config/problems";
-import { partitionOf } from "../config/roles";
+import { credentialsFor, partitionOf, STATE_PROFILE } from "../config/roles";
 import type { Config } from "../config/schema";
 import type { AccessContract } from "../lib/access/role-policies";
 import { BOOTSTRAP_STACK_PREFIX, BootstrapStack } from "./bootstrap-stack";
@@ -21,8 +21,12 @@ export interface BuildOptions {
   readonly commit?: string;
   /** Local state directory when the configuration names no S3 bucket. @default - the working directory */
   readonly localStateDir?: string;
-  /** Which role each provider assumes: read-only for plans, the deploy role for applies. @default "deploy" */
-  readonly rolePurpose?: RolePurpose;
+  /**
+   * Which role each provider and the backend assume: read-only for plans, the deploy role for
+   * applies; or "profiles", names the running job maps to either (a plan made under the plan roles,
+   * applied under the deploy roles). @default "deploy"
+   */
+  readonly credentials?: CredentialMode;
   /**
    * Add a bootstrap stack per workload account (the configuration's `bootstrap` section is required),
    * with role policies from this contract. @default - none: CI never synthesizes them
@@ -38,9 +42,10 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
     [...loaded.components].map(([file, source]) => [file, { ...source, text: terraformLiteral(source.text), document: terraformLiterals(source.document) }]),
   );
   const commit = options.commit === undefined ? undefined : terraformLiteral(options.commit);
-  const purpose = options.rolePurpose ?? "deploy";
+  const mode = options.credentials ?? "deploy";
   const state: StateLocation = {
-    s3: config.state && { ...config.state, role_arn: purpose === "plan" ? config.state.plan_role_arn : config.state.role_arn },
+    s3: config.state,
+    credentials: config.state && credentialsFor(mode, { plan: config.state.plan_role_arn, deploy: config.state.role_arn, field: "state" }, STATE_PROFILE),
     localDir: options.localStateDir,
   };
   const shared = new SharedImageStack(app, SHARED_STACK_NAME, {
@@ -49,7 +54,7 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
     state,
     commit,
     recipeVersions: loaded.recipeVersions,
-    rolePurpose: purpose,
+    credentials: mode,
     retained: retainedAmis(config, terraformLiterals(loaded.channels)),
   });
   const workloads = config.workloads.map(
@@ -59,7 +64,7 @@ export function addStacks(app: App, loaded: LoadedConfig, options: BuildOptions 
         workload,
         state,
         userDataTemplate: loaded.userDataTemplates.get(workload.name),
-        rolePurpose: purpose,
+        credentials: mode,
         // Channel entries are data too: an ami_name with "${…}" must not be evaluated by Terraform.
         channels: terraformLiterals(loaded.channels),
         revocations: terraformLiterals(loaded.revocations),

@@ -11,7 +11,7 @@ import { ImageBuilderNotifications } from "../constructs/image-builder-notificat
 import { ImageLifecyclePolicy, LifecycleExecutionRole } from "../constructs/image-lifecycle";
 import { RetainedAmis } from "../constructs/retained-amis";
 import { SharedAmiKey } from "../constructs/shared-ami-key";
-import { partitionOf, roleFor, RolePurpose } from "../config/roles";
+import { CredentialMode, credentialsFor, partitionOf, rolePair, stackProfile } from "../config/roles";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
 export interface SharedImageStackProps {
@@ -23,7 +23,7 @@ export interface SharedImageStackProps {
   /** Every recipe version of each image still worth managing, newest first (from the recipe lock). @default - the current version */
   readonly recipeVersions?: ReadonlyMap<string, ReadonlyArray<string>>;
   /** @default "deploy" */
-  readonly rolePurpose?: RolePurpose;
+  readonly credentials?: CredentialMode;
   /**
    * What channels serve (builds, by AMI name: every region's copy) and what workloads pin (ids, per
    * region): tagged so the lifecycle policy keeps them, whatever their age. @default - none
@@ -44,7 +44,11 @@ export class SharedImageStack extends TerraformStack {
     configureState(this, id, props.state);
     const provider = {
       accountId: config.shared.account_id,
-      roleArn: roleFor(props.rolePurpose ?? "deploy", config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles),
+      credentials: credentialsFor(
+        props.credentials ?? "deploy",
+        rolePair(config.shared, config.shared.account_id, partitionOf(config.organization.arn), config.ci_roles, "shared"),
+        stackProfile(id),
+      ),
       sessionName: "golden-ami-shared",
       defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
     };

@@ -1,12 +1,15 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { join } from "node:path";
+import type { StackCredentials } from "../config/roles";
 import type { StateConfig } from "../config/schema";
 
 /** Where a stack keeps its Terraform state. */
 export interface StateLocation {
   /** S3 bucket, one key per stack, locked with an S3 lock file. @default - local state */
   readonly s3?: StateConfig;
+  /** How the S3 backend gets credentials (config/roles.ts credentialsFor). @default - the environment's */
+  readonly credentials?: StackCredentials;
   /** Directory of local state files. @default - the working directory */
   readonly localDir?: string;
 }
@@ -21,7 +24,8 @@ export function configureState(stack: TerraformStack, stackName: string, state: 
     key: `${state.s3.key_prefix}/${stackName}.tfstate`,
     region: state.s3.region,
     encrypt: true,
-    assumeRole: state.s3.role_arn ? { roleArn: state.s3.role_arn } : undefined,
+    profile: state.credentials?.profile,
+    assumeRole: state.credentials?.roleArn ? { roleArn: state.credentials.roleArn } : undefined,
   });
   // cdktf 0.21 predates S3-native locking (Terraform 1.10+); the lock file replaces the DynamoDB table.
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
@@ -31,8 +35,8 @@ export interface ProviderProps {
   readonly region: string;
   /** The only account this provider may act in (allowed_account_ids): a wrong role or profile fails at plan, before any change. */
   readonly accountId: string;
-  /** @default - the credentials Terraform runs with */
-  readonly roleArn?: string;
+  /** A role to assume or a profile to use (config/roles.ts credentialsFor). @default - the credentials Terraform runs with */
+  readonly credentials?: StackCredentials;
   readonly sessionName: string;
   readonly defaultTags: Record<string, string>;
   /** A second provider of the stack, for another region. @default - the stack's default provider */
@@ -44,7 +48,8 @@ export function awsProvider(stack: TerraformStack, props: ProviderProps): AwsPro
     alias: props.alias,
     region: props.region,
     allowedAccountIds: [props.accountId],
-    assumeRole: props.roleArn ? [{ roleArn: props.roleArn, sessionName: props.sessionName }] : undefined,
+    profile: props.credentials?.profile,
+    assumeRole: props.credentials?.roleArn ? [{ roleArn: props.credentials.roleArn, sessionName: props.sessionName }] : undefined,
     defaultTags: [{ tags: props.defaultTags }],
   });
 }

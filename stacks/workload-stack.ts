@@ -11,7 +11,7 @@ import { LatestSharedAmi, PinnedSharedAmi } from "../constructs/latest-shared-am
 import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constructs/rolling-auto-scaling-group";
 import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
 import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
-import { partitionOf, roleFor, RolePurpose } from "../config/roles";
+import { CredentialMode, credentialsFor, partitionOf, rolePair, stackProfile } from "../config/roles";
 import { channelEntry, revokedBuilds, type Channels, type Revocation } from "../config/supply-chain";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 
@@ -22,7 +22,7 @@ export interface WorkloadStackProps {
   /** Absolute path of the workload's cloud-init template. @default - no user data */
   readonly userDataTemplate?: string;
   /** @default "deploy" */
-  readonly rolePurpose?: RolePurpose;
+  readonly credentials?: CredentialMode;
   /** Channels of the supply chain (image → channel → AMI). @default - none */
   readonly channels?: Channels;
   /** Revoked AMIs, their reasons escaped for Terraform. @default - none */
@@ -49,7 +49,17 @@ export class WorkloadStack extends TerraformStack {
     awsProvider(this, {
       region: workload.region,
       accountId: workload.account_id,
-      roleArn: roleFor(props.rolePurpose ?? "deploy", workload, workload.account_id, partitionOf(config.organization.arn), config.ci_roles),
+      credentials: credentialsFor(
+        props.credentials ?? "deploy",
+        rolePair(
+          workload,
+          workload.account_id,
+          partitionOf(config.organization.arn),
+          config.ci_roles,
+          `workloads[${config.workloads.indexOf(workload)}] (${workload.name})`,
+        ),
+        stackProfile(id),
+      ),
       sessionName: `golden-ami-${workload.name}`,
       defaultTags: { ...config.tags, ...workload.tags, ManagedBy: "cdktf", Stack: id, Environment: workload.environment },
     });

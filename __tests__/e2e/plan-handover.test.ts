@@ -1,0 +1,129 @@
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { run } from "../../lib/process";
+import { iamActionOf } from "../../tools/access/iam-actions";
+import type { RecordedRequest } from "../../tools/emulator/emulator";
+import { stackOutputs } from "../../tools/emulator/inspect";
+import { expectExit, REGION, Scenario, scenarioSteps, SHARED_ACCOUNT, startScenario } from "./helpers";
+
+// Plans without deploy rights that can still be applied (docs/ci-roles.md, "Plan and apply identities"):
+// stacks synthesized with `plan --profiles` name AWS profiles, not roles. The plan job maps them to the
+// plan roles and the state reader, the apply job to the deploy roles and the state writer. Proven on
+// the emulator by who signed each call: moto hands out one access key per AssumeRole, and
+// GetCallerIdentity with that key names the role.
+jest.setTimeout(600_000);
+
+const ROOT = join(__dirname, "..", "..");
+const STACK = "web-staging";
+const BUCKET = "golden-ami-handover-state";
+const role = (name: string) => `arn:aws:iam::${SHARED_ACCOUNT}:role/${name}`;
+
+let scenario: Scenario;
+let env: NodeJS.ProcessEnv;
+beforeAll(async () => {
+  scenario = await startScenario({ prefix: "handover" });
+  await new S3Client(scenario.emulator.clientConfig()).send(
+    new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }),
+  );
+  // Roles by convention for every stack, and S3 state with a reader and a writer role.
+  const document = parseDocument(readFileSync(scenario.configPath, "utf8"));
+  document.set("ci_roles", document.createNode({}));
+  document.set(
+    "state",
+    document.createNode({ bucket: BUCKET, region: REGION, role_arn: role("golden-ami-state-writer"), plan_role_arn: role("golden-ami-state-reader") }),
+  );
+  writeFileSync(scenario.configPath, document.toString());
+  // The emulator serves buckets by path, not by virtual host; and the S3 backend's AssumeRole through a
+  // profile asks STS at AWS_ENDPOINT_URL_STS, not AWS_ENDPOINT_URL. Only the test knows either.
+  env = {
+    ...scenario.env,
+    TF_CLI_ARGS_init: `${scenario.env.TF_CLI_ARGS_init ?? ""} -backend-config=use_path_style=true`,
+    AWS_ENDPOINT_URL_STS: scenario.emulator.endpoint,
+  };
+  await scenario.publish(1);
+});
+const step = scenarioSteps(() => scenario?.emulator);
+
+const goldenAmi = (outdir: string, ...args: string[]) =>
+  run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args, "--outdir", outdir], { cwd: ROOT, env });
+
+/** Who signed the calls a command made: IAM action → the roles (by name) whose credentials signed it. */
+async function signers(command: () => ReturnType<typeof run>): Promise<{ output: string; by: Map<string, Set<string>> }> {
+  const { result, requests } = await scenario.emulator.record(command);
+  const output = expectExit(result, "success");
+  const identities = new Map<string, string>();
+  const by = new Map<string, Set<string>>();
+  for (const request of requests as RecordedRequest[]) {
+    const authorization = Object.entries(request.headers).find(([k]) => k.toLowerCase() === "authorization")?.[1] ?? "";
+    const key = /Credential=([^/]+)\//.exec(authorization)?.[1] ?? "unsigned";
+    if (!identities.has(key)) identities.set(key, await identityOf(key));
+    const action = iamActionOf(request);
+    if (!by.has(action)) by.set(action, new Set());
+    by.get(action)!.add(identities.get(key)!);
+  }
+  return { output, by };
+}
+
+/** The role name behind an access key (assumed-role/<name>/<session>), or "environment" for the job's own. */
+async function identityOf(accessKeyId: string): Promise<string> {
+  if (accessKeyId === "unsigned") return accessKeyId;
+  const sts = new STSClient({ ...scenario.emulator.clientConfig(), credentials: { accessKeyId, secretAccessKey: "unused" } });
+  const { Arn = "" } = await sts.send(new GetCallerIdentityCommand({}));
+  return /:assumed-role\/([^/]+)\//.exec(Arn)?.[1] ?? "environment";
+}
+
+/** Every role that signed a call other than sts:AssumeRole (which the environment's credentials sign). */
+const rolesUsed = (by: Map<string, Set<string>>) =>
+  new Set(
+    [...by]
+      .filter(([action]) => action !== "sts:AssumeRole")
+      .flatMap(([, who]) => [...who])
+      .sort(),
+  );
+const actionsBy = (by: Map<string, Set<string>>, who: string) => [...by].filter(([, signers]) => signers.has(who)).map(([action]) => action);
+
+describe("a plan made under the plan roles is applied under the deploy roles", () => {
+  let outdir: string;
+
+  step("plan --profiles: every call is the plan role's or the state reader's, and no state lock is written", async () => {
+    outdir = join(scenario.dir, "out-1");
+    const { by } = await signers(() => goldenAmi(outdir, "plan", "--profiles", STACK));
+    expect(rolesUsed(by)).toEqual(new Set(["golden-ami-plan", "golden-ami-state-reader"]));
+    expect(by.get("sts:AssumeRole")).toEqual(new Set(["environment"]));
+    expect(actionsBy(by, "golden-ami-state-reader").filter((a) => !a.startsWith("s3:") && a !== "sts:GetCallerIdentity")).toEqual([]);
+    expect(by.has("s3:PutObject")).toBe(false); // -lock=false: the reader cannot write a lock file
+    const stack = JSON.parse(readFileSync(join(outdir, "stacks", STACK, "cdk.tf.json"), "utf8"));
+    expect(stack.provider.aws[0]).toMatchObject({ profile: `golden-ami-${STACK}` });
+    expect(stack.provider.aws[0].assume_role).toBeUndefined();
+    expect(stack.terraform.backend.s3).toMatchObject({ profile: "golden-ami-state" });
+  });
+
+  step("apply: the same saved plan, every change by the deploy role and the state written by the state writer", async () => {
+    const { by, output } = await signers(() => goldenAmi(outdir, "apply", STACK));
+    expect(output).toContain(`applied 1 saved plan(s): ${STACK}`);
+    expect(rolesUsed(by)).toEqual(new Set(["golden-ami-deploy", "golden-ami-state-writer"]));
+    expect(by.get("ec2:CreateLaunchTemplate")).toEqual(new Set(["golden-ami-deploy"]));
+    expect(by.get("autoscaling:CreateAutoScalingGroup")).toEqual(new Set(["golden-ami-deploy"]));
+    expect(by.get("s3:PutObject")).toEqual(new Set(["golden-ami-state-writer"]));
+    const deployEnv = { ...env, AWS_CONFIG_FILE: join(outdir, "aws-config.deploy") };
+    expect(await stackOutputs(outdir, STACK, deployEnv)).toMatchObject({ launch_template_latest_version: 1 });
+  });
+
+  step("a saved plan whose state moved since it was made is refused, and nothing changes", async () => {
+    await scenario.publish(2);
+    const first = join(scenario.dir, "out-2");
+    expectExit(await goldenAmi(first, "plan", "--profiles", STACK), "success");
+    const second = join(scenario.dir, "out-3");
+    cpSync(first, second, { recursive: true });
+    expectExit(await goldenAmi(first, "apply", STACK), "success");
+    const deployEnv = { ...env, AWS_CONFIG_FILE: join(first, "aws-config.deploy") };
+    const after = await stackOutputs(first, STACK, deployEnv);
+    expect(after).toMatchObject({ launch_template_latest_version: 2 });
+    const stale = await goldenAmi(second, "apply", STACK);
+    expect(expectExit(stale, "failure")).toContain(`the saved plan of ${STACK} is stale`);
+    expect(await stackOutputs(first, STACK, deployEnv)).toEqual(after);
+  });
+});
