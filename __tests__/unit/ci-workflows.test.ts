@@ -105,6 +105,21 @@ describe("GitHub Actions workflows", () => {
     expect(compare?.run).toContain("verdict=approve"); // no reviewed plan found: a person approves
   });
 
+  // A saved plan names AWS profiles, not roles (golden-ami plan --profiles): the plan job maps them to
+  // the read-only roles, the apply job to the deploy roles, so the deploy role exists only where the
+  // apply runs, behind its environment (and, when the plan differs from the reviewed one, an approval).
+  it("no job that runs before an approval holds a deploy role: only the apply job asks for one, and the plan job plans through profiles", () => {
+    const holders = allJobs()
+      .filter(({ job }) => JSON.stringify(job.steps ?? []).includes("AWS_DEPLOY_ROLE_ARN"))
+      .map(({ file, name, job }) => `${file}/${name} in ${job.environment}`);
+    expect(holders).toEqual(["deploy-apply.yml/apply in ${{ inputs.needs-approval && format('{0}-approval', inputs.stage) || inputs.stage }}"]);
+    const [, plan] = jobsOf("deploy-stage.yml")[0];
+    const credentials = plan.steps!.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
+    const planStep = plan.steps!.find((s) => /golden-ami plan\b/.test(s.run ?? ""));
+    expect(planStep?.run).toContain("npx golden-ami plan --profiles $STACKS");
+  });
+
   // An old run re-run, or overtaken by a newer push, must not plan or apply its old commit.
   it("every deploy plan and apply job refuses a commit that is not the head of main before it plans or applies", () => {
     for (const file of ["deploy-stage.yml", "deploy-apply.yml"]) {
@@ -136,6 +151,18 @@ describe("GitHub Actions workflows", () => {
       expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
       expect(comment).toMatch(/# v\d+\.\d+\.\d+/);
     }
+  });
+
+  // docs/action-pins.json: each SHA checked against the action repository's own tag, on Node 24.
+  it("every action is a checked pin of a Node 24 release, and its comment names that release", () => {
+    const { pins } = JSON.parse(readFileSync(join(ROOT, "docs", "action-pins.json"), "utf8")) as {
+      pins: { action: string; tag: string; sha: string; runs: string }[];
+    };
+    const texts = [...files.map((f) => join(WORKFLOWS, f)), join(ROOT, ".github", "actions", "setup", "action.yml")].map((f) => readFileSync(f, "utf8"));
+    const used = texts.flatMap((text) => [...text.matchAll(/uses:\s*([^\s.][^\s@]*)@([0-9a-f]{40}) # (\S+)/g)].map((m) => `${m[1]}@${m[2]} ${m[3]}`));
+    expect(used.length).toBeGreaterThan(5);
+    const checked = new Set(pins.filter((p) => p.runs === "node24").map((p) => `${p.action}@${p.sha} ${p.tag}`));
+    expect(used.filter((u) => !checked.has(u))).toEqual([]);
   });
 
   it("deploy applies only saved plans: no cdktf deploy, no terraform apply without a plan file, stages in order", () => {
@@ -244,6 +271,15 @@ describe("GitLab CI", () => {
     expect(script).toContain("-X PUT");
     expect(script).toContain("--data @note.json");
     expect(script).not.toMatch(/--message "\$\(cat/);
+  });
+
+  it("plans each stage with the plan role through profiles; only the apply jobs get the deploy role", () => {
+    expect(gitlab[".plan-stage"].variables.AWS_ROLE_ARN).toBe("$AWS_PLAN_ROLE_ARN");
+    expect(gitlab[".plan-stage"].script.join("\n")).toContain("npx golden-ami plan --profiles $STACKS");
+    const holders = Object.entries(gitlab)
+      .filter(([, job]) => JSON.stringify(job).includes("AWS_DEPLOY_ROLE_ARN"))
+      .map(([name]) => name);
+    expect(holders).toEqual([".apply-stage"]);
   });
 
   it("applies saved plans only, production by hand, and keeps plan.json out of artifacts", () => {
