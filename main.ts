@@ -1,8 +1,10 @@
 import { App } from "cdktf";
+import { join } from "node:path";
 import { EXAMPLE_CONFIG, loadConfig } from "./config/load";
 import { ConfigError } from "./config/problems";
 import { parseCredentialMode } from "./config/roles";
 import { readAccessContract } from "./lib/access/role-policies";
+import { installProviderLock } from "./lib/provider-lock";
 import { commitOfRun } from "./lib/run-commit";
 import { addStacks } from "./stacks";
 import { localStateInCi } from "./stacks/state-policy";
@@ -21,8 +23,14 @@ try {
   const loaded = loadConfig(configPath); // before App(), which creates the output directory
   localStateInCi(loaded, ci, allowLocalState);
   const app = new App();
-  addStacks(app, loaded, { commit, localStateDir, credentials, bootstrap: bootstrap ? { contract: readAccessContract() } : undefined });
+  const { shared, workloads, bootstraps } = addStacks(app, loaded, {
+    commit,
+    localStateDir,
+    credentials,
+    bootstrap: bootstrap ? { contract: readAccessContract() } : undefined,
+  });
   app.synth();
+  installProviderLock([shared, ...workloads, ...bootstraps].map((stack) => join(app.outdir, "stacks", stack.node.id)));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`Invalid configuration, nothing synthesized.\n${error.message}`);

@@ -43,6 +43,9 @@ export function registerApply(program: Command): void {
         }
       });
       if (refused.length > 0) throw new CommandFailed(`nothing was applied:\n${refused.map((r) => `  ${r}`).join("\n")}`);
+      // The reviewed lock of the commit being applied, not whatever came with the saved plans (artifacts carry none).
+      const { installProviderLock } = require("../lib/provider-lock") as typeof import("../lib/provider-lock");
+      installProviderLock(selected.map((s) => s.dir));
       let env = terraformEnv();
       // A plan made with --profiles names profiles; here they mean the deploy roles of this commit's configuration.
       const { profilesNamedBy, profilesEnv, ProfilesRefused } = require("../lib/aws-profiles") as typeof import("../lib/aws-profiles");

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PLAN_ERROR, PLAN_JSON, PLAN_SUMMARY } from "./plan-report/read-plans";
 import { StackSummary, summarizePlan, unchangedStack } from "./plan-report/summarize";
 import { run, runOrThrow } from "./process";
+import { LOCK_FILE_NAME } from "./provider-lock";
 
 export interface StackDirectory {
   readonly stack: string;
@@ -35,7 +36,8 @@ export interface PlanStacksOptions extends PlanOptions {
   readonly onEvent?: (event: { kind: "start"; stack: string } | ({ kind: "done" } & StackPlanned)) => void;
 }
 
-const INIT = ["init", "-input=false", "-no-color"];
+// -lockfile=readonly: the provider package must match the reviewed lock (lib/provider-lock.ts); init never rewrites it.
+const INIT = ["init", "-input=false", "-no-color", "-lockfile=readonly"];
 const INIT_RECORD = join(".terraform", "golden-ami-init.json");
 
 /**
@@ -45,7 +47,13 @@ const INIT_RECORD = join(".terraform", "golden-ami-init.json");
 function initInputs(dir: string): string {
   const stack = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { terraform?: { backend?: unknown; required_providers?: unknown } };
   return createHash("sha256")
-    .update(JSON.stringify({ backend: stack.terraform?.backend ?? null, providers: stack.terraform?.required_providers ?? null }))
+    .update(
+      JSON.stringify({
+        backend: stack.terraform?.backend ?? null,
+        providers: stack.terraform?.required_providers ?? null,
+        lock: existsSync(join(dir, LOCK_FILE_NAME)) ? readFileSync(join(dir, LOCK_FILE_NAME), "utf8") : null,
+      }),
+    )
     .digest("hex");
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "dist", "main.js");
-const SOURCES = ["main.ts", "config", "constructs", "stacks", "package-lock.json"];
+const SOURCES = ["main.ts", "config", "constructs", "stacks", "lib", "package-lock.json"];
 
 function newestChange(path) {
   const stat = statSync(path);
