@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { PLAN_ERROR, stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { run } from "../lib/process";
+import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
 import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, EXIT_USAGE, refuseUnknownStacks, withExample } from "./program";
 
@@ -15,7 +16,12 @@ export function registerApply(program: Command): void {
     .argument("[stacks...]", "stack names, applied in this order (default: every stack with a saved plan)")
     .option("--outdir <dir>", "synthesis output directory holding the saved plans", DEFAULT_OUTDIR)
     .option("--config <file>", `${CONFIG_OPTION_HELP}; read only for plans made with \`plan --profiles\`, whose profiles it maps to the deploy roles`)
+    .option(
+      "--stored-plans <manifest>",
+      "synthesize this commit into --outdir, fetch the plans `plan --profiles --store-plans` kept in the state bucket, check each one's SHA-256 and re-derived summary against the manifest, then apply them",
+    )
     .action(async (stacks, options, cmd) => {
+      const stored = options.storedPlans ? await fetchStoredPlans(options.storedPlans, stacks, options.outdir, options.config) : undefined;
       if (!existsSync(options.outdir))
         cmd.error(`option '--outdir <dir>' argument '${options.outdir}' is invalid. expected the directory \`golden-ami plan\` wrote`, {
           exitCode: EXIT_USAGE,
@@ -59,6 +65,21 @@ export function registerApply(program: Command): void {
           throw error;
         }
       }
+      // Stored plans: each one's summary, re-derived from its bytes, is the reported one, for every stack before any is applied.
+      if (stored) {
+        const mismatched: string[] = [];
+        for (const { stack, dir } of selected) {
+          await ensureInitialized(dir, env);
+          const plan = stored.plans.find((p) => p.stack === stack)!;
+          try {
+            await stored.checkSummary(plan, dir, env);
+          } catch (error) {
+            if (!(error instanceof SavedPlanRefused)) throw error;
+            mismatched.push(error.message);
+          }
+        }
+        if (mismatched.length > 0) throw new CommandFailed(`nothing was applied:\n${mismatched.map((r) => `  ${r}`).join("\n")}`);
+      }
       for (const [i, { stack, dir }] of selected.entries()) {
         console.error(`applying the saved plan of ${stack} (${i + 1} of ${selected.length})`);
         await ensureInitialized(dir, env);
@@ -81,4 +102,36 @@ export function registerApply(program: Command): void {
       console.error(`applied ${selected.length} saved plan(s): ${selected.map((s) => s.stack).join(", ")}`);
     });
   withExample(command, "npx golden-ami apply shared", "npx golden-ami apply web-staging --outdir cdktf.out");
+}
+
+/**
+ * The stored-plans path: the apply job receives only the manifest. Synthesizes this commit in profiles
+ * mode (the plans were made so), then fetches and hash-checks every named plan before any is applied.
+ */
+async function fetchStoredPlans(manifestFile: string, stacks: ReadonlyArray<string>, outdir: string, configOption: string | undefined) {
+  const { loadConfig } = require("../config/load") as typeof import("../config/load");
+  const store = require("../lib/plan-store") as typeof import("../lib/plan-store");
+  const { SavedPlanRefused } = require("../lib/saved-plan") as typeof import("../lib/saved-plan");
+  const { AwsAccess } = require("../lib/aws-access") as typeof import("../lib/aws-access");
+  const configPath = configPathOf(configOption);
+  const { config } = loadConfig(configPath);
+  try {
+    const manifest = store.readManifest(manifestFile, config);
+    const synth = await synthesize({ outdir, configPath, env: { ...process.env, AMI_PIPELINE_ROLE_PURPOSE: "profiles" } });
+    if (synth.code !== 0) throw new CommandFailed(`synth failed, nothing applied:\n${(synth.stderr || synth.stdout).trim()}`);
+    const names = stacks.length > 0 ? stacks : manifest.plans.map((p) => p.stack);
+    const dirs = stackDirectories(outdir);
+    const unknown = names.filter((name) => !dirs.some((d) => d.stack === name));
+    if (unknown.length > 0) throw new SavedPlanRefused(`${unknown.join(", ")}: not a stack of this configuration`);
+    await store.fetchPlans(
+      config,
+      manifest,
+      dirs.filter((d) => names.includes(d.stack)),
+      new AwsAccess("apply"),
+    );
+    return { plans: manifest.plans, checkSummary: store.checkSummary };
+  } catch (error) {
+    if (error instanceof SavedPlanRefused) throw new CommandFailed(`nothing was applied: ${error.message}`);
+    throw error;
+  }
 }

@@ -6,7 +6,17 @@ import { stackDirectories } from "../lib/plan-report/read-plans";
 import { markSkipped, planStacks } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, positiveInteger, refuseUnknownStacks, shardOption, withExample } from "./program";
+import {
+  CommandFailed,
+  CONFIG_OPTION_HELP,
+  configPathOf,
+  DEFAULT_OUTDIR,
+  EXIT_USAGE,
+  positiveInteger,
+  refuseUnknownStacks,
+  shardOption,
+  withExample,
+} from "./program";
 import { progress } from "./progress";
 
 /**
@@ -34,10 +44,18 @@ export function registerPlan(program: Command): void {
       "--profiles",
       "plan under the read-only plan roles through AWS profiles that `golden-ami apply` maps to the deploy roles: a plan made without deploy rights that can be applied; takes no state lock (apply refuses the plan if the state moved)",
     )
+    .option(
+      "--store-plans",
+      "with --profiles: keep each saved plan in the state bucket (<key_prefix>/plans/, SSE-KMS) and write <outdir>/saved-plans.json (keys, SHA-256, summaries), the only thing to pass to `apply --stored-plans`",
+    )
     .addOption(new Option("--shard <i/n>", "plan only shard i of n (CI matrices); see `golden-ami stacks --shard`").argParser(shardOption))
     .option("--changed-since <ref>", "plan only stacks whose synthesized configuration differs from <ref>'s (e.g. origin/main)")
     .option("--json", "print one JSON line per stack (stack, ok, changes, seconds) on stdout")
     .action(async (stacks, options, cmd) => {
+      if (options.storePlans && !options.profiles)
+        cmd.error("option '--store-plans' needs '--profiles': a stored plan is applied under the deploy roles, so it must name profiles", {
+          exitCode: EXIT_USAGE,
+        });
       const purpose = options.readOnly ? "plan" : options.profiles ? "profiles" : undefined;
       let env: NodeJS.ProcessEnv = { ...process.env, ...(purpose ? { AMI_PIPELINE_ROLE_PURPOSE: purpose } : {}) };
       const synth = await synthesize({ outdir: options.outdir, configPath: options.config, env });
@@ -80,6 +98,16 @@ export function registerPlan(program: Command): void {
       shown.finish();
       if (options.json) for (const r of results) console.log(JSON.stringify({ stack: r.stack, ok: r.ok, changes: r.changes, seconds: r.seconds }));
       const failed = results.filter((r) => !r.ok).map((r) => r.stack);
+      if (options.storePlans) {
+        const { loadConfig } = require("../config/load") as typeof import("../config/load");
+        const { storePlans } = require("../lib/plan-store") as typeof import("../lib/plan-store");
+        const { AwsAccess } = require("../lib/aws-access") as typeof import("../lib/aws-access");
+        const planned = selected.filter((s) => results.some((r) => r.stack === s.stack && r.ok));
+        const manifest = await storePlans(loadConfig(configPathOf(options.config)).config, options.outdir, planned, new AwsAccess("plan"));
+        console.error(
+          `stored ${manifest.plans.length} plan(s) in s3://${manifest.bucket}/; pass ${options.outdir}/saved-plans.json to \`apply --stored-plans\``,
+        );
+      }
       if (failed.length > 0)
         throw new CommandFailed(`plan failed for ${failed.join(", ")} (details in each stack's plan-error.txt; \`golden-ami report\` shows them)`);
     });

@@ -1,6 +1,7 @@
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { run } from "../../lib/process";
@@ -125,5 +126,78 @@ describe("a plan made under the plan roles is applied under the deploy roles", (
     const stale = await goldenAmi(second, "apply", STACK);
     expect(expectExit(stale, "failure")).toContain(`the saved plan of ${STACK} is stale`);
     expect(await stackOutputs(first, STACK, deployEnv)).toEqual(after);
+  });
+});
+
+describe("saved plans kept in the state bucket, not in artifacts (plan --store-plans, apply --stored-plans)", () => {
+  const s3 = () => new S3Client(scenario.emulator.clientConfig());
+  type Manifest = {
+    bucket: string;
+    plans: { stack: string; key: string; sha256: string; summary: { status: string; resources: { attributes: { after?: string }[] }[] } }[];
+  };
+  const manifestOf = (outdir: string) => JSON.parse(readFileSync(join(outdir, "saved-plans.json"), "utf8")) as Manifest;
+  /** What the apply job receives: the manifest alone, in a directory of its own. */
+  const handOver = (manifest: Manifest, name: string) => {
+    const dir = join(scenario.dir, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "saved-plans.json"), JSON.stringify(manifest));
+    return join(dir, "saved-plans.json");
+  };
+  const versionNow = async (outdir: string) =>
+    (await stackOutputs(outdir, STACK, { ...env, AWS_CONFIG_FILE: join(outdir, "aws-config.deploy") })).launch_template_latest_version;
+  let stored: Manifest;
+  let storedOutdir: string;
+
+  step("plan stores each plan under <prefix>/plans/<stack>/<sha256>.tfplan with SSE-KMS; the manifest holds keys, hashes and summaries", async () => {
+    await scenario.publish(3);
+    storedOutdir = join(scenario.dir, "out-4");
+    const { by } = await signers(() => goldenAmi(storedOutdir, "plan", "--profiles", "--store-plans", STACK));
+    expect(by.get("s3:PutObject")).toEqual(new Set(["golden-ami-state-reader"]));
+    stored = manifestOf(storedOutdir);
+    const bytes = readFileSync(join(storedOutdir, "stacks", STACK, "plan"));
+    const sha = createHash("sha256").update(bytes).digest("hex");
+    expect(stored.plans).toEqual([expect.objectContaining({ stack: STACK, key: `golden-ami/plans/${STACK}/${sha}.tfplan`, sha256: sha })]);
+    expect(stored.plans[0].summary.status).toBe("changed");
+    const head = await s3().send(new HeadObjectCommand({ Bucket: BUCKET, Key: stored.plans[0].key }));
+    expect(head.ServerSideEncryption).toBe("aws:kms");
+    expect(statSync(join(storedOutdir, "saved-plans.json")).size).toBeLessThan(bytes.length);
+  });
+
+  step("apply, given the manifest alone: synthesizes, fetches with the state writer, checks, applies under the deploy role", async () => {
+    const outdir = join(scenario.dir, "out-5");
+    const { by, output } = await signers(() => goldenAmi(outdir, "apply", "--stored-plans", handOver(stored, "job-5"), STACK));
+    expect(output).toContain(`applied 1 saved plan(s): ${STACK}`);
+    expect(by.get("s3:GetObject")).toEqual(new Set(["golden-ami-state-writer"]));
+    expect(by.get("ec2:CreateLaunchTemplateVersion")).toEqual(new Set(["golden-ami-deploy"]));
+    expect(await versionNow(outdir)).toBe(3);
+  });
+
+  step("a stored plan replaced in the bucket is refused by its hash, and nothing changes", async () => {
+    await scenario.publish(4);
+    const outdir = join(scenario.dir, "out-6");
+    expectExit(await goldenAmi(outdir, "plan", "--profiles", "--store-plans", STACK), "success");
+    stored = manifestOf(outdir);
+    const genuine = readFileSync(join(outdir, "stacks", STACK, "plan"));
+    await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: stored.plans[0].key, Body: readFileSync(join(storedOutdir, "stacks", STACK, "plan")) }));
+    const refused = await goldenAmi(join(scenario.dir, "out-7"), "apply", "--stored-plans", handOver(stored, "job-7"), STACK);
+    expect(expectExit(refused, "failure")).toContain(`nothing was applied: ${STACK}: the stored plan s3://${BUCKET}/${stored.plans[0].key} hashes to`);
+    expect(await versionNow(join(scenario.dir, "out-5"))).toBe(3);
+    await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: stored.plans[0].key, Body: genuine }));
+    const back = await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: stored.plans[0].key }));
+    expect(Buffer.from(await back.Body!.transformToByteArray()).equals(genuine)).toBe(true);
+  });
+
+  step("a manifest whose summary is not what the plan does is refused before anything is applied; the genuine one applies", async () => {
+    const forged = JSON.parse(JSON.stringify(stored)) as Manifest;
+    const attribute = forged.plans[0].summary.resources.flatMap((r) => r.attributes).find((a) => a.after !== undefined)!;
+    attribute.after = `${attribute.after}-not-what-was-planned`;
+    const refused = await goldenAmi(join(scenario.dir, "out-8"), "apply", "--stored-plans", handOver(forged, "job-8"), STACK);
+    expectExit(refused, "failure");
+    expect(refused.stderr).toContain(`nothing was applied:\n  ${STACK}: the stored plan is not the plan that was reported: aws_`);
+    expect(refused.stderr).not.toContain("applying the saved plan");
+    expect(await versionNow(join(scenario.dir, "out-5"))).toBe(3);
+    const applied = await goldenAmi(join(scenario.dir, "out-9"), "apply", "--stored-plans", handOver(stored, "job-9"), STACK);
+    expectExit(applied, "success");
+    expect(await versionNow(join(scenario.dir, "out-9"))).toBe(4);
   });
 });
