@@ -117,7 +117,7 @@ describe("GitHub Actions workflows", () => {
     const credentials = plan.steps!.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     expect(credentials?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PLAN_ROLE_ARN }}");
     const planStep = plan.steps!.find((s) => /golden-ami plan\b/.test(s.run ?? ""));
-    expect(planStep?.run).toContain("npx golden-ami plan --profiles $STACKS");
+    expect(planStep?.run).toContain("npx golden-ami plan --profiles");
   });
 
   // An old run re-run, or overtaken by a newer push, must not plan or apply its old commit.
@@ -186,19 +186,29 @@ describe("GitHub Actions workflows", () => {
     expect(everything).not.toMatch(/cdktf deploy|--auto-approve|terraform apply/);
   });
 
-  it("no artifact carries plan.json, and plans are kept briefly", () => {
+  // Binary plans hold prior state and planned values; plan.json the same, unredacted. Artifacts are
+  // readable by everyone who can read the repository: only named, redacted files may be uploaded.
+  it("no upload can carry a binary plan or plan.json: every path is a named, redacted file; kept briefly", () => {
     const uploads = allSteps().filter((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(uploads.length).toBeGreaterThan(1);
+    const allowed = /(^|\/)(manifest\.json|plan-summary\.json|plan-error\.txt|saved-plans\.json)$/;
     for (const upload of uploads) {
       const paths = String(upload.with?.path)
         .split("\n")
         .map((p) => p.trim())
         .filter(Boolean);
-      for (const path of paths.filter((p) => !p.startsWith("!"))) expect(path).not.toMatch(/plan\.json$/);
-      const broad = paths.some((p) => p.endsWith("stacks/"));
-      if (broad) expect(paths).toContain("!cdktf.out/stacks/*/plan.json");
+      expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
       expect(Number(upload.with?.["retention-days"])).toBeLessThanOrEqual(3);
     }
+  });
+
+  it("the stage plan job stores its plans in the state bucket and hands the apply job their manifest", () => {
+    const [, plan] = jobsOf("deploy-stage.yml")[0];
+    expect(plan.steps!.find((s) => /golden-ami plan\b/.test(s.run ?? ""))?.run).toContain("npx golden-ami plan --profiles --store-plans $STACKS");
+    const [, apply] = jobsOf("deploy-apply.yml")[0];
+    expect(apply.steps!.find((s) => /golden-ami apply\b/.test(s.run ?? ""))?.run).toContain(
+      "npx golden-ami apply $STACKS --stored-plans stored/saved-plans.json",
+    );
   });
 
   it("pull requests plan read-only, only what changed, in shards, and post ONE comment from all shards", () => {
@@ -275,7 +285,7 @@ describe("GitLab CI", () => {
 
   it("plans each stage with the plan role through profiles; only the apply jobs get the deploy role", () => {
     expect(gitlab[".plan-stage"].variables.AWS_ROLE_ARN).toBe("$AWS_PLAN_ROLE_ARN");
-    expect(gitlab[".plan-stage"].script.join("\n")).toContain("npx golden-ami plan --profiles $STACKS");
+    expect(gitlab[".plan-stage"].script.join("\n")).toContain("npx golden-ami plan --profiles");
     const holders = Object.entries(gitlab)
       .filter(([, job]) => JSON.stringify(job).includes("AWS_DEPLOY_ROLE_ARN"))
       .map(([name]) => name);
@@ -290,8 +300,12 @@ describe("GitLab CI", () => {
     expect(gitlab["apply-production"].rules[0].when).toBe("manual");
     const text = readFileSync(join(ROOT, ".gitlab-ci.yml"), "utf8");
     expect(text).not.toMatch(/cdktf deploy|--auto-approve/);
-    for (const [, job] of jobs) for (const path of job.artifacts?.paths ?? []) expect(path).not.toMatch(/plan\.json$/);
-    expect(gitlab[".plan-stage"].artifacts.exclude).toContain("cdktf.out/stacks/*/plan.json");
+    // No binary plan and no plan.json in any artifact: stage plans live in the state bucket.
+    const artifactPaths = [...jobs.map(([, job]) => job), gitlab[".plan-stage"] as GitlabJob].flatMap((job) => job.artifacts?.paths ?? []);
+    expect(artifactPaths.filter((p) => /(^|\/)plan(\.json)?$|stacks(\/\*)?\/?$/.test(p))).toEqual([]);
+    expect(gitlab[".plan-stage"].artifacts.paths).toEqual(["saved-plans.json", "plan-report.md"]);
+    expect(gitlab[".plan-stage"].script.join("\n")).toContain("npx golden-ami plan --profiles --store-plans $STACKS");
+    expect(gitlab[".apply-stage"].script.join("\n")).toContain("--stored-plans saved-plans.json");
   });
 
   it("pins its image to a Node 24 release; tests, end to end included, run on pinned 22 and 24 releases", () => {
