@@ -14,6 +14,20 @@ describe("GitHub Actions workflows", () => {
     expect(files.sort()).toEqual(["deploy-apply.yml", "deploy-stage.yml", "deploy.yml", "nightly.yml", "promote.yml", "pull-request.yml"]);
   });
 
+  it("promote: the branch and pull request are made with the promotion App's token; the job's own token only reads", () => {
+    const job = workflow("promote.yml").jobs.promote as Job;
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    const steps = job.steps!;
+    const token = steps.find((s) => s.uses?.startsWith("actions/create-github-app-token@"));
+    expect(token?.with).toMatchObject({ "permission-contents": "write", "permission-pull-requests": "write" });
+    const open = steps.find((s) => s.run?.includes("gh pr create"));
+    expect((open as { env?: Record<string, string> }).env?.GH_TOKEN).toBe("${{ steps.app-token.outputs.token }}");
+    expect(JSON.stringify(workflow("promote.yml"))).not.toContain("github.token");
+    for (const { file, name, job: other } of allJobs())
+      for (const step of other.steps ?? [])
+        if (step.uses?.startsWith("actions/checkout@")) expect(`${file}/${name}: ${step.with?.["persist-credentials"]}`).toBe(`${file}/${name}: false`);
+  });
+
   it("promote: a pull request carries the channels change and the plan; nothing is applied", () => {
     const promote = workflow("promote.yml");
     expect(Object.keys(promote.on)).toEqual(expect.arrayContaining(["workflow_dispatch", "schedule"]));
@@ -202,6 +216,15 @@ describe("GitHub Actions workflows", () => {
     }
   });
 
+  it("the apply job posts its result on the merged pull request, whatever the outcome, with no expression in its script", () => {
+    const [, apply] = jobsOf("deploy-apply.yml")[0];
+    const post = apply.steps!.find((s) => s.run?.includes("gh pr comment"));
+    expect(post?.if).toBe("always() && steps.apply.outcome != 'skipped'");
+    expect(post?.run).toContain("--body-file apply-result.md");
+    expect(post?.run).not.toContain("${{");
+    expect(apply.permissions).toMatchObject({ "pull-requests": "write" });
+  });
+
   it("the stage plan job stores its plans in the state bucket and hands the apply job their manifest", () => {
     const [, plan] = jobsOf("deploy-stage.yml")[0];
     expect(plan.steps!.find((s) => /golden-ami plan\b/.test(s.run ?? ""))?.run).toContain("npx golden-ami plan --profiles --store-plans $STACKS");
@@ -275,9 +298,10 @@ describe("GitLab CI", () => {
     expect(gitlab.plan.script.join("\n")).toContain("--gitlab-report gitlab-report.json");
   });
 
-  it("updates ONE note in place, found by the report's marker, the body sent from a file", () => {
+  it("updates ONE note in place, found by the report's marker and its own author, the body sent from a file", () => {
     const script = gitlab["plan-note"].script.join("\n");
     expect(script).toContain("<!-- golden-ami-plan-report -->");
+    expect(script).toContain(".author.id == $me and");
     expect(script).toContain("-X PUT");
     expect(script).toContain("--data @note.json");
     expect(script).not.toMatch(/--message "\$\(cat/);
