@@ -1,32 +1,40 @@
-// golden-ami schema: the configuration's JSON Schema, for editors (config/config.schema.json).
+// golden-ami schema: the configuration's JSON Schema, for editors (config/config.schema.json), and the
+// configuration reference generated from it (docs/configuration.md).
 import { Command, Option } from "@commander-js/extra-typings";
 import { readFileSync, writeFileSync } from "node:fs";
-import { SCHEMA_FILE } from "../config/paths";
+import { CONFIGURATION_DOC, SCHEMA_FILE } from "../config/paths";
 import { CommandFailed, withExample } from "./program";
+
+function current(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return ""; // a missing file is simply out of date
+  }
+}
 
 export function registerSchema(program: Command): void {
   const command = program
     .command("schema")
-    .description("write or check the configuration's JSON Schema")
-    .addOption(new Option("--output <file>", "where to write it; - for stdout").default(SCHEMA_FILE, "config/config.schema.json"))
-    .option("--check", "write nothing; exit 1 when the file differs from the schema")
+    .description("write or check the configuration's JSON Schema and the reference generated from it (docs/configuration.md)")
+    .addOption(new Option("--output <file>", "where to write the schema; - for stdout (then no reference)").default(SCHEMA_FILE, "config/config.schema.json"))
+    .addOption(new Option("--doc <file>", "where to write the configuration reference").default(CONFIGURATION_DOC, "docs/configuration.md"))
+    .option("--check", "write nothing; exit 1 when either file differs from what the schema gives")
     .action((options) => {
-      const { configJsonSchema } = require("../config/json-schema") as typeof import("../config/json-schema");
-      const schema = configJsonSchema();
+      const { configJsonSchema, configurationDoc } = require("../config/json-schema") as typeof import("../config/json-schema");
+      const outputs = [
+        { file: options.output, text: configJsonSchema() },
+        { file: options.doc, text: configurationDoc() },
+      ];
       if (options.check) {
-        let current = "";
-        try {
-          current = readFileSync(options.output, "utf8");
-        } catch {
-          // a missing file is simply out of date
-        }
-        if (current !== schema) throw new CommandFailed(`${options.output} is out of date; run \`npx golden-ami schema\``);
+        const stale = outputs.filter((o) => current(o.file) !== o.text).map((o) => o.file);
+        if (stale.length > 0) throw new CommandFailed(`${stale.join(" and ")} ${stale.length === 1 ? "is" : "are"} out of date; run \`npx golden-ami schema\``);
         return;
       }
-      if (options.output === "-") process.stdout.write(schema);
-      else {
-        writeFileSync(options.output, schema);
-        console.log(`Wrote ${options.output}`);
+      if (options.output === "-") return void process.stdout.write(outputs[0].text);
+      for (const { file, text } of outputs) {
+        writeFileSync(file, text);
+        console.log(`Wrote ${file}`);
       }
     });
   withExample(command, "npx golden-ami schema", "npx golden-ami schema --check");

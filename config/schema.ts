@@ -73,12 +73,18 @@ const volumeType = z.enum(["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard"]
 
 export const BlockDeviceSchema = z
   .strictObject({
-    device_name: matches(DEVICE_NAME, "a device name such as /dev/xvdb"),
-    volume_size_gib: z.number().int().min(1).max(65536),
-    volume_type: volumeType.default("gp3"),
-    iops: z.number().int().min(100).max(256000).optional(),
-    throughput_mibps: z.number().int().min(125).max(2000).optional(),
-    delete_on_termination: z.boolean().default(true),
+    device_name: matches(DEVICE_NAME, "a device name such as /dev/xvdb").describe("Device name of the extra volume in the recipe, e.g. /dev/xvdb."),
+    volume_size_gib: z.number().int().min(1).max(65536).describe("Size in GiB (EBS: 1 to 65,536 for gp3/io2; the type's own minimum applies)."),
+    volume_type: volumeType.default("gp3").describe("EBS volume type."),
+    iops: z
+      .number()
+      .int()
+      .min(100)
+      .max(256000)
+      .optional()
+      .describe("Provisioned IOPS: gp3 3,000-80,000, io1 100-64,000, io2 100-256,000 (Amazon EBS volume types); other types take none."),
+    throughput_mibps: z.number().int().min(125).max(2000).optional().describe("Throughput in MiB/s, gp3 only (125-2,000)."),
+    delete_on_termination: z.boolean().default(true).describe("Delete the volume when an instance launched from the AMI terminates."),
   })
   .superRefine((device, context) => {
     const range = IOPS_RANGE[device.volume_type];
@@ -108,70 +114,86 @@ export const BlockDeviceSchema = z
   });
 
 export const ComponentRefSchema = z.strictObject({
-  /** A file in image-components/, e.g. build.yml. */
-  file: z.string().regex(/^[\w.-]+\.ya?ml$/, { message: "expected a file name in image-components/ ending in .yml or .yaml" }),
-  parameters: z.record(z.string(), z.string()).default({}),
+  file: z
+    .string()
+    .regex(/^[\w.-]+\.ya?ml$/, { message: "expected a file name in image-components/ ending in .yml or .yaml" })
+    .describe("A component document in image-components/, e.g. build.yml (its name and version come from the document)."),
+  parameters: z.record(z.string(), z.string()).default({}).describe("Values for the component document's parameters, by name."),
 });
 
 export const ScheduleSchema = z.strictObject({
-  cron: matches(IMAGE_BUILDER_CRON, 'Image Builder\'s six-field cron such as "cron(0 3 ? * MON *)" (minutes hours day-of-month month day-of-week year)'),
-  timezone: z.string().min(1).default("Etc/UTC"),
-  /**
-   * EXPRESSION_MATCH_ONLY builds on every tick, so each build's UpdateOS step brings the week's OS
-   * patches. EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE builds only when a newer parent image
-   * or component version exists: with components pinned to exact versions that is a new parent
-   * image only, and OS patches published in between never trigger a build.
-   */
-  start_condition: z.enum(["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"]).default("EXPRESSION_MATCH_ONLY"),
+  cron: matches(
+    IMAGE_BUILDER_CRON,
+    'Image Builder\'s six-field cron such as "cron(0 3 ? * MON *)" (minutes hours day-of-month month day-of-week year)',
+  ).describe("When the pipeline builds: Image Builder's six-field cron, cron(minutes hours day-of-month month day-of-week year)."),
+  timezone: z.string().min(1).default("Etc/UTC").describe("IANA time zone the cron expression is read in."),
+  start_condition: z
+    .enum(["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"])
+    .default("EXPRESSION_MATCH_ONLY")
+    .describe(
+      "EXPRESSION_MATCH_ONLY builds on every tick (each build's UpdateOS step brings the week's OS patches); EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE builds only when a newer parent image or component version exists (with pinned components: a new parent image only, so OS patches in between never trigger a build).",
+    ),
 });
 
 export const LaunchPermissionsSchema = z.strictObject({
-  /** Share with the whole organization (organization.arn). */
-  organization: z.boolean().default(true),
-  organizational_units: z.array(matches(OU_ARN, "an OU ARN (arn:aws:organizations::<mgmt account>:ou/o-<id>/ou-<id>)")).default([]),
-  accounts: z.array(accountId).default([]),
-  /** Only here to be refused by name: the one EC2 user group, "all", makes an AMI public. */
-  user_groups: z.array(z.string()).default([]),
+  organization: z.boolean().default(true).describe("Share the AMIs with the whole organization (organization.arn)."),
+  organizational_units: z
+    .array(matches(OU_ARN, "an OU ARN (arn:aws:organizations::<mgmt account>:ou/o-<id>/ou-<id>)"))
+    .default([])
+    .describe("Share with these organizational units (OU ARNs)."),
+  accounts: z.array(accountId).default([]).describe("Share with these AWS accounts."),
+  user_groups: z.array(z.string()).default([]).describe('Refused when non-empty: the one EC2 user group, "all", makes an AMI public.'),
 });
 
 export const DistributionSchema = z.strictObject({
-  /** @default - the shared account's region only */
-  regions: z.array(region).min(1).optional(),
-  launch_permissions: LaunchPermissionsSchema.prefault({}),
-  /**
-   * Customer-managed KMS key, in the shared region, that encrypts the build and the shared region's
-   * copy of each AMI. Each workload account's Auto Scaling gets a grant on its region's key.
-   * @default - AWS-managed EBS key
-   */
-  kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN").optional(),
-  /**
-   * With kms_key_arn: the key of every other distribution region (region → key or alias ARN in that
-   * region). KMS keys are regional: CopyImage encrypts each copy with a key of its destination region.
-   * @default - none (required for every other region when kms_key_arn is set)
-   */
-  region_kms_key_arns: z.record(region, matches(KMS_KEY_ARN, "a KMS key or alias ARN")).default({}),
-  ami_tags: tags.default({}),
+  regions: z.array(region).min(1).optional().describe("Regions each AMI is copied to (the shared account's region included). Default: the shared region only."),
+  launch_permissions: LaunchPermissionsSchema.prefault({}).describe("Who may launch the AMIs."),
+  kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN")
+    .optional()
+    .describe(
+      "Customer-managed KMS key, in the shared region, that encrypts the build and the shared region's copy of each AMI; each workload account's Auto Scaling gets a grant on its region's key. Default: the AWS-managed EBS key (or ami_encryption's key).",
+    ),
+  region_kms_key_arns: z
+    .record(region, matches(KMS_KEY_ARN, "a KMS key or alias ARN"))
+    .default({})
+    .describe(
+      "With kms_key_arn: the key (or alias ARN) of every other distribution region, by region. KMS keys are regional: CopyImage encrypts each copy with a key of its destination region.",
+    ),
+  ami_tags: tags.default({}).describe("Tags on every distributed AMI (besides the project's own)."),
 });
 
 export const NetworkSchema = z.strictObject({
-  vpc_id: matches(RESOURCE_ID("vpc"), "a VPC id such as vpc-0123456789abcdef0"),
-  subnet_id: matches(RESOURCE_ID("subnet"), "a subnet id such as subnet-0123456789abcdef0").optional(),
-  /** @default - an egress-only security group is created in vpc_id */
+  vpc_id: matches(RESOURCE_ID("vpc"), "a VPC id such as vpc-0123456789abcdef0").describe(
+    "VPC of the instances (build instances for images, the group's instances for workloads).",
+  ),
+  subnet_id: matches(RESOURCE_ID("subnet"), "a subnet id such as subnet-0123456789abcdef0")
+    .optional()
+    .describe("Subnet of the build instances (images only). Default: Image Builder's choice in the VPC."),
   security_group_ids: z
     .array(matches(RESOURCE_ID("sg"), "a security group id such as sg-0123456789abcdef0"))
     .min(1)
-    .optional(),
+    .optional()
+    .describe("Security groups of the instances. Default: an egress-only security group created in vpc_id."),
 });
 
 /** Image Builder lifecycle policy of an image's AMIs: deprecate, then delete older ones. */
 export const LifecycleSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  /** AMIs beyond the newest N are deprecated (still launchable, hidden from "latest" lookups). */
-  deprecate_beyond_newest: z.number().int().min(1).max(1000).default(3),
-  /** AMIs beyond the newest N are deleted with their snapshots. */
-  delete_beyond_newest: z.number().int().min(1).max(1000).default(10),
-  /** Never touch an AMI launched this recently (a pinned production AMI stays). */
-  keep_if_launched_within_days: z.number().int().min(1).max(365).default(30),
+  enabled: z.boolean().default(true).describe("Manage the image's AMIs with an Image Builder lifecycle policy."),
+  deprecate_beyond_newest: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(3)
+    .describe("AMIs beyond the newest N are deprecated (still launchable, hidden from latest lookups)."),
+  delete_beyond_newest: z.number().int().min(1).max(1000).default(10).describe("AMIs beyond the newest N are deleted with their snapshots."),
+  keep_if_launched_within_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .describe("Never deprecate or delete an AMI launched this recently. AMIs a channel serves or a workload pins are never touched either."),
 });
 
 export const ImageSchema = z.strictObject({
@@ -183,29 +205,31 @@ export const ImageSchema = z.strictObject({
     })
     .max(AMI_NAME_MAX_LENGTH - "_v99999_2025-01-01T00-00-00.000Z".length, {
       message: `expected at most ${AMI_NAME_MAX_LENGTH - "_v99999_2025-01-01T00-00-00.000Z".length} characters so that "<name>_v<build>_<date>" stays within the ${AMI_NAME_MAX_LENGTH}-character AMI name limit`,
-    }),
-  description: z.string().max(1024).optional(),
-  /** An AMI id, an Image Builder image ARN, or an AWS-managed image such as amazon-linux-2023-x86/x.x.x. */
-  parent_image: matches(PARENT_IMAGE, 'an AMI id, an Image Builder image ARN, or a managed image such as "amazon-linux-2023-x86/x.x.x"').default(
-    "amazon-linux-2023-x86/x.x.x",
-  ),
-  version: semver.default("1.0.0"),
-  components: z.array(ComponentRefSchema).min(1),
-  block_devices: z.array(BlockDeviceSchema).default([]),
+    })
+    .describe("The image's name: Image Builder resources and AMI names <name>_v<build>_<date> are made from it."),
+  description: z.string().max(1024).optional().describe("Description of the recipe and pipeline."),
+  parent_image: matches(PARENT_IMAGE, 'an AMI id, an Image Builder image ARN, or a managed image such as "amazon-linux-2023-x86/x.x.x"')
+    .default("amazon-linux-2023-x86/x.x.x")
+    .describe("An AMI id, an Image Builder image ARN, or an AWS-managed image such as amazon-linux-2023-x86/x.x.x."),
+  version: semver.default("1.0.0").describe("Recipe version, MAJOR.MINOR.PATCH; recorded in the recipe lock (golden-ami lock)."),
+  components: z.array(ComponentRefSchema).min(1).describe("Build and test components, in order."),
+  block_devices: z.array(BlockDeviceSchema).default([]).describe("Extra EBS volumes of the recipe (the root volume comes from the parent image)."),
   instance_types: z
     .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" }))
     .min(1)
-    .default(["t3.small"]),
-  network: NetworkSchema,
-  schedule: ScheduleSchema.optional(),
+    .default(["t3.small"])
+    .describe("Instance types of the build and test instances."),
+  network: NetworkSchema.describe("Where build and test instances run."),
+  schedule: ScheduleSchema.optional().describe("When the pipeline builds. Default: only when started by hand."),
   tests: z
     .strictObject({
-      enabled: z.boolean().default(true),
-      timeout_minutes: z.number().int().min(60).max(1440).default(720),
+      enabled: z.boolean().default(true).describe("Run the test phase of the components."),
+      timeout_minutes: z.number().int().min(60).max(1440).default(720).describe("Test phase timeout (Image Builder: 60-1,440 minutes)."),
     })
-    .prefault({}),
-  distribution: DistributionSchema.prefault({}),
-  lifecycle: LifecycleSchema.prefault({}),
+    .prefault({})
+    .describe("Image Builder's test phase."),
+  distribution: DistributionSchema.prefault({}).describe("Regions, launch permissions, keys and tags of the AMIs."),
+  lifecycle: LifecycleSchema.prefault({}).describe("Deprecation and deletion of older AMIs."),
 });
 
 const amiId = matches(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0123456789abcdef0");
@@ -215,14 +239,25 @@ const subnetId = matches(RESOURCE_ID("subnet"), "a subnet id such as subnet-0123
 export const AmiSourceSchema = z.discriminatedUnion(
   "source",
   [
-    /** The most recent shared AMI of the workload's image. */
-    z.strictObject({ source: z.literal("latest") }),
-    /** Exactly this AMI, until the configuration says otherwise. */
-    z.strictObject({ source: z.literal("pinned"), image_id: amiId }),
-    /** The AMI another environment of the same image runs (published in SSM by that environment's stack). */
-    z.strictObject({ source: z.literal("environment"), environment: matches(ENV_NAME, "an environment name such as staging") }),
-    /** The AMI a channel serves (the channels file beside the configuration; golden-ami promote writes it). Works across accounts. */
-    z.strictObject({ source: z.literal("channel"), channel: matches(ENV_NAME, "a channel name such as production") }),
+    z.strictObject({ source: z.literal("latest").describe("latest: the most recent shared AMI of the workload's image.") }),
+    z.strictObject({
+      source: z.literal("pinned").describe("pinned: exactly image_id, until the configuration says otherwise."),
+      image_id: amiId.describe("With source pinned: the AMI id."),
+    }),
+    z.strictObject({
+      source: z
+        .literal("environment")
+        .describe("environment: the AMI another environment of the same image runs (published in SSM by that environment's stack)."),
+      environment: matches(ENV_NAME, "an environment name such as staging").describe(
+        "With source environment: the environment whose AMI this one follows (through the SSM parameter that environment's stack publishes).",
+      ),
+    }),
+    z.strictObject({
+      source: z.literal("channel").describe("channel: the AMI a channel serves (the channels file; golden-ami promote writes it). Works across accounts."),
+      channel: matches(ENV_NAME, "a channel name such as production").describe(
+        "With source channel: the channel (in the channels file beside the configuration; golden-ami promote writes it).",
+      ),
+    }),
   ],
   { error: 'expected source "latest", "pinned" (with image_id), "environment" (with environment) or "channel" (with channel)' },
 );
@@ -230,118 +265,138 @@ export const AmiSourceSchema = z.discriminatedUnion(
 const percentage = z.number().int().min(0).max(100);
 
 export const InstanceRefreshSchema = z.strictObject({
-  /** Start an instance refresh whenever the launch template version changes. */
-  enabled: z.boolean().default(true),
-  min_healthy_percentage: percentage.default(90),
-  /** @default 100 - never more than the desired capacity */
-  max_healthy_percentage: z.number().int().min(100).max(200).default(100),
-  instance_warmup_seconds: apiInteger(0).default(300),
-  /** Pause points, ascending, unique, ending at 100. @default - none */
-  checkpoint_percentages: z.array(z.number().int().min(1).max(100)).default([]),
-  checkpoint_delay_seconds: z.number().int().min(0).max(172800).default(3600),
-  /** Refused when true: see README "Rolling out a new AMI" (terraform-provider-aws #34189). */
-  auto_rollback: z.boolean().default(false),
-  skip_matching: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe("Start an instance refresh whenever the launch template version changes."),
+  min_healthy_percentage: percentage.default(90).describe("Share of capacity kept in service during a refresh."),
+  max_healthy_percentage: z
+    .number()
+    .int()
+    .min(100)
+    .max(200)
+    .default(100)
+    .describe("Upper bound of capacity during a refresh (100: never more than the desired capacity; above: launch before terminating)."),
+  instance_warmup_seconds: apiInteger(0).default(300).describe("Seconds a new instance is given before it counts as healthy."),
+  checkpoint_percentages: z.array(z.number().int().min(1).max(100)).default([]).describe("Pause points, ascending, unique, ending at 100."),
+  checkpoint_delay_seconds: z.number().int().min(0).max(172800).default(3600).describe("Pause at each checkpoint (at most 2 days)."),
+  auto_rollback: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Refused when true: the provider cannot roll back a launch template version it applied (terraform-provider-aws #34189); roll back by configuration.",
+    ),
+  skip_matching: z.boolean().default(true).describe("Leave instances already on the new launch template version alone."),
 });
 
 export const AutoScalingSchema = z.strictObject({
-  /** @default true - a workload without a group must say so */
-  enabled: z.boolean().default(true),
-  subnet_ids: z.array(subnetId).min(1).optional(),
-  min_size: apiInteger(0).default(1),
-  max_size: apiInteger(0).default(2),
-  /** Set: the configuration owns it. Left out: min_size at creation, then owned by scaling, never a diff. */
-  desired_capacity: apiInteger(0).optional(),
-  /** Target groups of load balancers managed elsewhere. @default - none */
+  enabled: z.boolean().default(true).describe("Create the launch template and Auto Scaling group; a workload without a group must say so."),
+  subnet_ids: z.array(subnetId).min(1).optional().describe("Subnets of the group (at least one). Required when enabled."),
+  min_size: apiInteger(0).default(1).describe("Minimum number of instances."),
+  max_size: apiInteger(0).default(2).describe("Maximum number of instances."),
+  desired_capacity: apiInteger(0).optional().describe("Set: the configuration owns it. Left out: min_size at creation, then owned by scaling, never a diff."),
   target_group_arns: z
     .array(matches(/^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w-]+\/[0-9a-f]+$/, "a target group ARN"))
-    .default([]),
-  health_check_type: z.enum(["EC2", "ELB"]).default("EC2"),
-  health_check_grace_period_seconds: apiInteger(0).default(300),
-  /** "latest" follows the launch template's latest_version; "$Latest"/"$Default" never start a refresh. */
-  launch_template_version: z.enum(["latest", "$Latest", "$Default"]).default("latest"),
-  instance_refresh: InstanceRefreshSchema.prefault({}),
-  /**
-   * "existing": AWSServiceRoleForAutoScaling already exists in the account (AWS creates it with the
-   * first Auto Scaling group). "create": this stack creates it, before the KMS grant that names it;
-   * one stack per account at most.
-   */
-  service_linked_role: z.enum(["existing", "create"]).default("existing"),
+    .default([])
+    .describe("Target groups of load balancers managed elsewhere."),
+  health_check_type: z.enum(["EC2", "ELB"]).default("EC2").describe("EC2 status checks, or also the load balancer's (ELB)."),
+  health_check_grace_period_seconds: apiInteger(0).default(300).describe("Seconds after launch before health checks count."),
+  launch_template_version: z
+    .enum(["latest", "$Latest", "$Default"])
+    .default("latest")
+    .describe('"latest" follows the launch template\'s latest_version, so each new version rolls the group; "$Latest"/"$Default" never start a refresh.'),
+  instance_refresh: InstanceRefreshSchema.prefault({}).describe("How a new launch template version rolls through the group."),
+  service_linked_role: z
+    .enum(["existing", "create"])
+    .default("existing")
+    .describe(
+      '"existing": AWSServiceRoleForAutoScaling already exists in the account (AWS creates it with the first group). "create": this stack creates it, before the KMS grant that names it; one stack per account at most.',
+    ),
 });
 
 const ColourSchema = z.strictObject({
-  ami: AmiSourceSchema,
-  /** Target groups this colour's instances are registered with. */
-  serves: z.array(z.enum(["production", "verification"])).default([]),
-  min_size: apiInteger(0),
-  max_size: apiInteger(0),
+  ami: AmiSourceSchema.describe("The AMI this colour runs."),
+  serves: z
+    .array(z.enum(["production", "verification"]))
+    .default([])
+    .describe("Target groups this colour's instances are registered with."),
+  min_size: apiInteger(0).describe("Minimum instances of this colour (0 retires it)."),
+  max_size: apiInteger(0).describe("Maximum instances of this colour."),
 });
 
 /** Two groups swapped by four reviewed configuration changes (AWS whitepaper "Blue/Green Deployments on AWS": swap Auto Scaling groups behind the load balancer). */
 export const BlueGreenSchema = z.strictObject({
-  /** Traffic port of the production and verification target groups. */
-  port: z.number().int().min(1).max(65535).default(80),
-  health_check_path: z.string().startsWith("/").default("/"),
-  blue: ColourSchema.optional(),
-  green: ColourSchema.optional(),
+  port: z.number().int().min(1).max(65535).default(80).describe("Traffic port of the production and verification target groups."),
+  health_check_path: z.string().startsWith("/").default("/").describe("HTTP path the target groups check."),
+  blue: ColourSchema.optional().describe("The blue group. At least one colour."),
+  green: ColourSchema.optional().describe("The green group."),
 });
 
 export const UserDataSchema = z.strictObject({
-  /** A cloud-init template (Terraform templatefile syntax), relative to the configuration file. */
-  template: z.string().min(1),
-  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "expected a template variable name" }), z.string()).default({}),
+  template: z.string().min(1).describe("A cloud-init template (Terraform templatefile syntax), relative to the configuration file."),
+  variables: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "expected a template variable name" }), z.string())
+    .default({})
+    .describe("Values for the template's variables, by name; ami_id and environment are provided."),
 });
 
 export const WorkloadSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { message: "expected lower-case letters, digits and '-' (it names the stack)" }),
-  environment: matches(ENV_NAME, "a lower-case environment name such as staging"),
-  account_id: accountId,
-  region: region,
-  /** Role Terraform assumes to deploy this stack. @default - ci_roles' convention, else the environment's credentials */
-  role_arn: roleArn.optional(),
-  /** Read-only role Terraform assumes to plan this stack (AMI_PIPELINE_ROLE_PURPOSE=plan). @default - ci_roles' convention, else the environment's credentials */
-  plan_role_arn: roleArn.optional(),
-  image: z.string().min(1),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, { message: "expected lower-case letters, digits and '-' (it names the stack)" })
+    .describe('The workload\'s name; it names its stack (unique, not "shared" nor bootstrap-*).'),
+  environment: matches(ENV_NAME, "a lower-case environment name such as staging").describe(
+    "Environment, e.g. staging or production: promotion and following compare by it.",
+  ),
+  account_id: accountId.describe("The workload account (12 digits, quoted in YAML)."),
+  region: region.describe("The workload's region: one of the image's distribution regions."),
+  role_arn: roleArn.optional().describe("Role Terraform assumes to deploy this stack. Default: ci_roles' convention, else the environment's credentials."),
+  plan_role_arn: roleArn
+    .optional()
+    .describe("Read-only role Terraform assumes to plan this stack. Default: ci_roles' convention, else the environment's credentials."),
+  image: z.string().min(1).describe("Name of the image (images[].name) whose AMIs this workload runs."),
   instance_type: z
     .string()
     .regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" })
-    .default("t3.small"),
+    .default("t3.small")
+    .describe("Instance type of the group's instances."),
   root_volume: z
     .strictObject({
-      device_name: matches(DEVICE_NAME, "a device name such as /dev/xvda").default("/dev/xvda"),
-      size_gib: z.number().int().min(8).max(16384).default(50),
-      volume_type: volumeType.default("gp3"),
-      kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN").optional(),
+      device_name: matches(DEVICE_NAME, "a device name such as /dev/xvda").default("/dev/xvda").describe("Root device name of the AMI."),
+      size_gib: z.number().int().min(8).max(16384).default(50).describe("Root volume size in GiB."),
+      volume_type: volumeType.default("gp3").describe("Root volume type."),
+      kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN").optional().describe("Key of the root volume. Default: the AMI's encryption."),
     })
-    .prefault({}),
-  network: NetworkSchema,
-  /** @default { source: latest } */
-  ami: AmiSourceSchema.default({ source: "latest" }),
-  /** Publish the AMI this workload runs as SSM parameter /golden-ami/<image>/<environment>, for environments that follow it. */
-  publish_ami_parameter: z.boolean().default(true),
-  auto_scaling: AutoScalingSchema.prefault({}),
-  /** Two groups instead of one, swapped by configuration changes. @default - one rolling group */
-  blue_green: BlueGreenSchema.optional(),
-  user_data: UserDataSchema.optional(),
-  tags: tags.default({}),
-  /**
-   * Retire the workload: its stack keeps its name, state and provider and nothing else, so its plan
-   * destroys everything it created. Review that plan, apply it, then remove the entry. @default false
-   */
-  retired: z.boolean().default(false),
+    .prefault({})
+    .describe("The instances' root volume."),
+  network: NetworkSchema.describe("The group's VPC and security groups."),
+  ami: AmiSourceSchema.default({ source: "latest" }).describe("Which shared AMI the workload runs: latest, pinned, another environment's, or a channel's."),
+  publish_ami_parameter: z
+    .boolean()
+    .default(true)
+    .describe("Publish the AMI this workload runs as SSM parameter /golden-ami/<image>/<environment>, for environments that follow it."),
+  auto_scaling: AutoScalingSchema.prefault({}).describe("The launch template and Auto Scaling group."),
+  blue_green: BlueGreenSchema.optional().describe("Two groups instead of one, swapped by configuration changes. Default: one rolling group."),
+  user_data: UserDataSchema.optional().describe("cloud-init user data from a template."),
+  tags: tags.default({}).describe("Tags on the workload's resources (besides the configuration's tags)."),
+  retired: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Retire the workload: its stack keeps its name, state and provider only, so its plan destroys everything it created. Review that plan, apply it, then remove the entry.",
+    ),
 });
 
 export const StateSchema = z.strictObject({
-  /** S3 bucket for Terraform state; one key per stack, locked with an S3 lock file. */
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" }),
-  region: region,
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" })
+    .describe("S3 bucket for Terraform state; one key per stack, locked with an S3 lock file; stored plans under <key_prefix>/plans/."),
+  region: region.describe("Region of the bucket."),
   key_prefix: z
     .string()
     .regex(/^[\w/.-]*$/)
-    .default("golden-ami"),
-  role_arn: roleArn.optional(),
-  /** Role that reads state for plans (AMI_PIPELINE_ROLE_PURPOSE=plan). @default - the environment's credentials */
-  plan_role_arn: roleArn.optional(),
+    .default("golden-ami")
+    .describe("Prefix of the state keys: <key_prefix>/<stack>.tfstate."),
+  role_arn: roleArn.optional().describe("Role that writes state (applies). Default: the environment's credentials."),
+  plan_role_arn: roleArn.optional().describe("Role that reads state (plans). Default: the environment's credentials."),
 });
 
 /**
@@ -352,26 +407,34 @@ export const CiRolesSchema = z.strictObject({
   plan_role_name: z
     .string()
     .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
-    .default("golden-ami-plan"),
+    .default("golden-ami-plan")
+    .describe("Name of the read-only role in every account."),
   deploy_role_name: z
     .string()
     .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
-    .default("golden-ami-deploy"),
+    .default("golden-ami-deploy")
+    .describe("Name of the deploy role in every account."),
 });
 
 export const NotificationsSchema = z.strictObject({
-  /** Also deliver to Slack through AWS Chatbot (the workspace must be authorised in the console once). @default - SNS only */
   slack: z
     .strictObject({
-      workspace_id: z.string().regex(/^[A-Z0-9]+$/, { message: "expected a Slack workspace id such as T0123ABCD" }),
-      channel_id: z.string().regex(/^[A-Z0-9]+$/, { message: "expected a Slack channel id such as C0123ABCD" }),
+      workspace_id: z
+        .string()
+        .regex(/^[A-Z0-9]+$/, { message: "expected a Slack workspace id such as T0123ABCD" })
+        .describe("Slack workspace id, e.g. T0123ABCD."),
+      channel_id: z
+        .string()
+        .regex(/^[A-Z0-9]+$/, { message: "expected a Slack channel id such as C0123ABCD" })
+        .describe("Slack channel id, e.g. C0123ABCD."),
     })
-    .optional(),
-  /** Image states that notify. */
+    .optional()
+    .describe("Also deliver to Slack through AWS Chatbot (the workspace must be authorised in the console once). Default: SNS only."),
   states: z
     .array(z.enum(["AVAILABLE", "FAILED", "CANCELLED"]))
     .min(1)
-    .default(["AVAILABLE", "FAILED"]),
+    .default(["AVAILABLE", "FAILED"])
+    .describe("Image states that notify."),
 });
 
 /**
@@ -380,57 +443,64 @@ export const NotificationsSchema = z.strictObject({
  * administrator (README, "Bootstrapping an account").
  */
 export const BootstrapSchema = z.strictObject({
-  /** Principals (the CI's plan role, through OIDC) that may assume every plan role. */
-  plan_trusted_by: z.array(roleArn).min(1),
-  /** Principals (the CI's deploy roles) that may assume every deploy role. */
-  deploy_trusted_by: z.array(roleArn).min(1),
+  plan_trusted_by: z.array(roleArn).min(1).describe("Principals (the CI's plan role, through OIDC) that may assume every plan role."),
+  deploy_trusted_by: z.array(roleArn).min(1).describe("Principals (the CI's deploy roles) that may assume every deploy role."),
 });
 
 export const ConfigSchema = z.strictObject({
-  organization: z.strictObject({
-    arn: matches(ORGANIZATION_ARN, "an organization ARN (arn:aws:organizations::<12-digit management account>:organization/o-<10 to 32 characters>)"),
-  }),
-  shared: z.strictObject({
-    account_id: accountId,
-    region: region,
-    role_arn: roleArn.optional(),
-    plan_role_arn: roleArn.optional(),
-  }),
-  /** Roles by convention for every stack that names none (docs/ci-roles.md). @default - no convention */
-  ci_roles: CiRolesSchema.optional(),
-  /** @default - no bootstrap stacks: the roles are made by hand (docs/ci-roles.md) */
-  bootstrap: BootstrapSchema.optional(),
-  /** @default - local state, one file per stack */
-  state: StateSchema.optional(),
-  tags: tags.default({}),
-  /**
-   * A customer-managed key in the shared account for every AMI (recipe volumes and distributed
-   * copies), usable by the organization's accounts. @default - AWS-managed EBS encryption
-   */
+  organization: z
+    .strictObject({
+      arn: matches(
+        ORGANIZATION_ARN,
+        "an organization ARN (arn:aws:organizations::<12-digit management account>:organization/o-<10 to 32 characters>)",
+      ).describe("The organization's ARN: AMIs are shared with it and key policies admit its accounts."),
+    })
+    .describe("The AWS organization the AMIs are shared with."),
+  shared: z
+    .strictObject({
+      account_id: accountId.describe("The shared (tooling) account that builds and owns the AMIs."),
+      region: region.describe("The shared account's region: pipelines run there."),
+      role_arn: roleArn
+        .optional()
+        .describe("Role Terraform assumes to deploy the shared stack. Default: ci_roles' convention, else the environment's credentials."),
+      plan_role_arn: roleArn
+        .optional()
+        .describe("Read-only role Terraform assumes to plan the shared stack. Default: ci_roles' convention, else the environment's credentials."),
+    })
+    .describe("The shared account and its stack."),
+  ci_roles: CiRolesSchema.optional().describe("Roles by convention for every stack that names none (docs/ci-roles.md). Default: no convention."),
+  bootstrap: BootstrapSchema.optional().describe(
+    "Per-account CI roles as code (bootstrap stacks). Default: none; the roles are made by hand (docs/ci-roles.md).",
+  ),
+  state: StateSchema.optional().describe("S3 state. Default: local state, one file per stack (refused in CI)."),
+  tags: tags.default({}).describe("Tags on every resource of every stack."),
   ami_encryption: z
     .strictObject({
-      enabled: z.boolean().default(false),
-      /** Alias of the key in every distribution region; workloads find the key by it. */
+      enabled: z.boolean().default(false).describe("Create the organization's AMI key in the shared account."),
       key_alias: z
         .string()
         .regex(/^[a-zA-Z0-9/_-]{1,200}$/, { message: "expected a KMS alias name without the alias/ prefix" })
-        .default("golden-ami"),
+        .default("golden-ami")
+        .describe("Alias of the key in every distribution region (without alias/); workloads find the key by it."),
     })
-    .prefault({}),
-  /** Image Builder notifications from the shared account. @default - an encrypted SNS topic, available and failed images */
-  notifications: NotificationsSchema.prefault({}),
-  images: z.array(ImageSchema).min(1),
-  workloads: z.array(WorkloadSchema).default([]),
-  /** golden-ami promote refuses an AMI the source has run for less than this. */
+    .prefault({})
+    .describe(
+      "A customer-managed key in the shared account for every AMI (recipe volumes and distributed copies), usable by the organization's accounts. Default: AWS-managed EBS encryption.",
+    ),
+  notifications: NotificationsSchema.prefault({}).describe("Image Builder notifications from the shared account: an encrypted SNS topic."),
+  images: z.array(ImageSchema).min(1).describe("The golden images: one Image Builder pipeline each."),
+  workloads: z.array(WorkloadSchema).default([]).describe("The workloads: one stack each (account, region, environment)."),
   promotion: z
     .strictObject({
       soak_hours: z
         .number()
         .min(0)
         .max(24 * 90)
-        .default(24),
+        .default(24)
+        .describe("golden-ami promote refuses an AMI the source environment has run for less than this."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Rules of golden-ami promote."),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -134,6 +134,9 @@ describe("golden-ami", () => {
     const stale = await goldenAmi("schema", "--check", "--output", join(ROOT, "package.json"));
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain("is out of date; run `npx golden-ami schema`");
+    const staleDoc = await goldenAmi("schema", "--check", "--doc", join(ROOT, "README.md"));
+    expect(staleDoc.code).toBe(1);
+    expect(staleDoc.stderr).toContain("README.md is out of date");
   });
 });
 
