@@ -52,7 +52,7 @@ export function registerOrphans(program: Command): void {
       if (unreadable.length > 0) throw new CommandFailed(`could not check ${unreadable.length} stack(s):\n${unreadable.map((u) => `  ${u}`).join("\n")}`);
       if (found.length > 0) {
         throw new CommandFailed(
-          `${found.length} resource(s) exist in AWS but not in state; import them (terraform import) or delete them before the next apply (README: "When an apply was interrupted")`,
+          `${found.length} resource(s) exist in AWS but not in state; import them (terraform import) or delete them before the next apply (docs/runbooks.md, "When an apply was interrupted")`,
         );
       }
       console.error("No orphans: every tagged resource is in its stack's state.");

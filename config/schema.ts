@@ -440,7 +440,7 @@ export const NotificationsSchema = z.strictObject({
 /**
  * Per-account roles as code (stacks/bootstrap-stack.ts): who may assume each workload account's plan
  * and deploy roles. Synthesized only with AMI_PIPELINE_BOOTSTRAP=1, applied once per account by an
- * administrator (README, "Bootstrapping an account").
+ * administrator (docs/access-contract.md, "Bootstrapping an account").
  */
 export const BootstrapSchema = z.strictObject({
   plan_trusted_by: z.array(roleArn).min(1).describe("Principals (the CI's plan role, through OIDC) that may assume every plan role."),

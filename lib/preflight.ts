@@ -56,7 +56,7 @@ export async function preflight(config: Config, contract: AccessContract, access
       const before = problems.length;
       await check(
         `account ${target.accountId}`,
-        `create ${target.roleArn ?? "the role"} and let the CI plan role assume it (docs/ci-roles.md; README, "Bootstrapping a workload account")`,
+        `create ${target.roleArn ?? "the role"} and let the CI plan role assume it (docs/ci-roles.md; docs/access-contract.md, "Bootstrapping an account")`,
         async () => {
           const client = access.client(STSClient, target);
           const { Account } = await client.send(new GetCallerIdentityCommand({}));

@@ -141,7 +141,7 @@ async function runningSince(
  * - the creation of the oldest launch template version of the newest unbroken run of versions with it
  *   (a rollback and return restarts the count: the run before it is not evidence for now);
  * - with instance refresh (`refreshes` given), the end of the last refresh since then, which must have
- *   succeeded: a failed, cancelled or rolled-back refresh means the fleet does not run it (the README's
+ *   succeeded: a failed, cancelled or rolled-back refresh means the fleet does not run it (docs/rollout.md's
  *   bad-AMI case keeps the new template version), and one still running has proved nothing yet.
  */
 export function soakStart(

@@ -12,7 +12,7 @@ export function localStateInCi(loaded: LoadedConfig, ciVariables: ReadonlyArray<
   throw new ConfigError(displayPath(loaded.configPath), [
     {
       path: "state",
-      message: `got nothing (local state), but this runs in CI (${ciVariables.join(", ")} set): a runner has no state file, so plans would show everything as new; expected state: { bucket, region } (README: "State in CI")`,
+      message: `got nothing (local state), but this runs in CI (${ciVariables.join(", ")} set): a runner has no state file, so plans would show everything as new; expected state: { bucket, region } (docs/ci.md, "State in CI")`,
     },
   ]);
 }
