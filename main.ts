@@ -8,6 +8,7 @@ import { installProviderLock } from "./lib/provider-lock";
 import { commitOfRun } from "./lib/run-commit";
 import { addStacks } from "./stacks";
 import { localStateInCi } from "./stacks/state-policy";
+import { OUTDIR_STACKS } from "./config/conventions";
 
 // Environment is read here only and handed down as props.
 const configPath = process.env.AMI_PIPELINE_CONFIG || EXAMPLE_CONFIG;
@@ -30,7 +31,7 @@ try {
     bootstrap: bootstrap ? { contract: readAccessContract() } : undefined,
   });
   app.synth();
-  installProviderLock([shared, ...workloads, ...bootstraps].map((stack) => join(app.outdir, "stacks", stack.node.id)));
+  installProviderLock([shared, ...workloads, ...bootstraps].map((stack) => join(app.outdir, OUTDIR_STACKS, stack.node.id)));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`Invalid configuration, nothing synthesized.\n${error.message}`);

@@ -6,6 +6,7 @@ import { ensureInitialized } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
 import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
+import { OUTDIR_STACKS } from "../config/conventions";
 
 export function registerOrphans(program: Command): void {
   const command = program
@@ -35,7 +36,7 @@ export function registerOrphans(program: Command): void {
       const found = [];
       const unreadable: string[] = [];
       for (const workload of config.workloads.filter((w) => stacks.length === 0 || stacks.includes(w.name))) {
-        const dir = dirs.get(workload.name) ?? join(options.outdir, "stacks", workload.name);
+        const dir = dirs.get(workload.name) ?? join(options.outdir, OUTDIR_STACKS, workload.name);
         try {
           await ensureInitialized(dir, env);
           const known = await stateIds(dir, env);

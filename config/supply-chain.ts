@@ -123,7 +123,7 @@ export function readRevocations(file: string, display: string): { value: Revocat
   return readYamlFile(file, RevocationsSchema, [], display);
 }
 
-const CHANNELS_HEADER = '# AMI channels, written by `golden-ami promote` and changed by reviewed pull requests (docs/supply-chain.md).\n';
+const CHANNELS_HEADER = "# AMI channels, written by `golden-ami promote` and changed by reviewed pull requests (docs/supply-chain.md).\n";
 const REVOCATIONS_HEADER = "# Revoked AMIs, written by `golden-ami revoke`: latest lookups skip them, pins and channels on them fail the plan.\n";
 
 export function writeChannels(file: string, channels: Channels): void {

@@ -1,11 +1,12 @@
 import { Problem } from "./problems";
 import type { Config } from "./schema";
+import { stackTags } from "./conventions";
 
 /** AWS allows at most 50 user tags per resource (tag policies and EC2 alike). */
 export const MAX_TAGS_PER_RESOURCE = 50;
 
-// Tags the stacks add themselves, by where they land (keep in step with stacks/ and constructs/).
-const STACK_TAGS = ["ManagedBy", "Stack"];
+// Tags the stacks add themselves, by where they land.
+const STACK_TAGS = Object.keys(stackTags(""));
 const WORKLOAD_TAGS = [...STACK_TAGS, "Environment", "Workload", "Image", "Name", "Colour"];
 const AMI_TAGS = [...STACK_TAGS, "Image", "Recipe", "RecipeVersion", "ParentImage", "SourceCommit"];
 

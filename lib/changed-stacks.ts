@@ -7,9 +7,10 @@ import { isAbsolute, join, relative } from "node:path";
 import { stackDirectories } from "./plan-report/read-plans";
 import { run } from "./process";
 import { APP_COMMAND, PROJECT_ROOT } from "./synth";
+import { OUTDIR_MANIFEST, STACK_FILES } from "../config/conventions";
 
 /** Files of a stack directory that Terraform's work leaves there, not synthesis. */
-const NOT_SYNTHESIZED = new Set([".terraform", ".terraform.lock.hcl", "plan", "plan.json", "plan-summary.json", "plan-error.txt"]);
+const NOT_SYNTHESIZED = new Set<string>(Object.values(STACK_FILES));
 
 /** One digest of everything synthesized into a stack directory. */
 export function stackDigest(dir: string): string {
@@ -60,7 +61,7 @@ export async function changedStacksSince(ref: string, env: NodeJS.ProcessEnv): P
     symlinkSync(join(PROJECT_ROOT, "node_modules"), join(base, "node_modules"));
     const baseOut = join(work, "base-out");
     const synth = await run("sh", ["-c", APP_COMMAND], { cwd: base, env: synthEnv(base, baseOut) });
-    if (synth.code !== 0 || !existsSync(join(baseOut, "manifest.json"))) return all(`synth of ${ref} failed`);
+    if (synth.code !== 0 || !existsSync(join(baseOut, OUTDIR_MANIFEST))) return all(`synth of ${ref} failed`);
     const before = new Map(stackDirectories(baseOut).map((s) => [s.stack, stackDigest(s.dir)]));
     return { changed: new Set(stacks.filter((s) => before.get(s.stack) !== stackDigest(s.dir)).map((s) => s.stack)), stacks: stacks.map((s) => s.stack) };
   } finally {

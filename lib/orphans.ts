@@ -4,6 +4,7 @@ import { paginateDescribeLaunchTemplates, paginateDescribeSecurityGroups } from 
 import { AccessTarget, allPages, AwsAccess } from "./aws-access";
 import { stripVTControlCharacters } from "node:util";
 import { run } from "./process";
+import { MANAGED_BY, MANAGED_BY_TAG, STACK_TAG } from "../config/conventions";
 
 export interface TaggedResource {
   readonly type: "aws_launch_template" | "aws_autoscaling_group" | "aws_security_group";
@@ -19,8 +20,8 @@ export async function taggedResources(access: AwsAccess, target: AccessTarget): 
   const ec2 = { client: access.ec2(target) };
   const autoScaling = { client: access.autoScaling(target) };
   const Filters = [
-    { Name: "tag:Stack", Values: [target.stack] },
-    { Name: "tag:ManagedBy", Values: ["cdktf"] },
+    { Name: `tag:${STACK_TAG}`, Values: [target.stack] },
+    { Name: `tag:${MANAGED_BY_TAG}`, Values: [MANAGED_BY] },
   ];
   const [templates, groups, scaling] = await Promise.all([
     allPages(paginateDescribeLaunchTemplates(ec2, { Filters }), (page) => page.LaunchTemplates),

@@ -4,9 +4,10 @@
 // instead of trusting whatever it finds and recording it afresh.
 import { copyFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { STACK_FILES } from "../config/conventions";
 
 /** Terraform's name for the lock file, in a stack directory and at the project root. */
-export const LOCK_FILE_NAME = ".terraform.lock.hcl";
+export const LOCK_FILE_NAME = STACK_FILES.providerLock;
 
 export const PROVIDER_LOCK = resolve(__dirname, "..", LOCK_FILE_NAME);
 

@@ -8,9 +8,10 @@ import AdmZip from "adm-zip";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PLAN_ERROR } from "./plan-report/read-plans";
+import { STACK_FILES } from "../config/conventions";
 
 /** The binary plan `golden-ami plan` saves in each stack directory. */
-export const SAVED_PLAN = "plan";
+export const SAVED_PLAN = STACK_FILES.savedPlan;
 
 /** Where Terraform keeps the root module's configuration inside a saved plan. */
 const ROOT_MODULE_CONFIG = "tfconfig/m-/cdk.tf.json";

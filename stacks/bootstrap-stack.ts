@@ -5,6 +5,7 @@ import type { BootstrapConfig, Config } from "../config/schema";
 import { CiAccessRole } from "../constructs/ci-access-role";
 import { AccessContract, accountRolePolicy } from "../lib/access/role-policies";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
+import { stackTags } from "../config/conventions";
 
 export interface BootstrapStackProps {
   readonly config: Config;
@@ -34,7 +35,7 @@ export class BootstrapStack extends TerraformStack {
       region: props.region,
       accountId,
       sessionName: `golden-ami-${id}`,
-      defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
+      defaultTags: { ...config.tags, ...stackTags(id) },
     });
     const names = { plan: config.ci_roles?.plan_role_name ?? "golden-ami-plan", deploy: config.ci_roles?.deploy_role_name ?? "golden-ami-deploy" };
     const parts = {

@@ -1,7 +1,7 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { RETAIN_TAG } from "../config/conventions";
+import { RETAIN_TAG, stackTags } from "../config/conventions";
 import type { ComponentSource } from "../config/load";
 import type { Config, ImageConfig } from "../config/schema";
 import { provenanceTags } from "../constructs/ami-conventions";
@@ -50,7 +50,7 @@ export class SharedImageStack extends TerraformStack {
         stackProfile(id),
       ),
       sessionName: "golden-ami-shared",
-      defaultTags: { ...config.tags, ManagedBy: "cdktf", Stack: id },
+      defaultTags: { ...config.tags, ...stackTags(id) },
     };
     awsProvider(this, { ...provider, region: config.shared.region });
     const partition = new DataAwsPartition(this, "partition");

@@ -14,6 +14,7 @@ import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
 import { CredentialMode, credentialsFor, partitionOf, rolePair, stackProfile } from "../config/roles";
 import { channelEntry, revokedBuilds, type Channels, type Revocation } from "../config/supply-chain";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
+import { stackTags } from "../config/conventions";
 
 export interface WorkloadStackProps {
   readonly config: Config;
@@ -61,7 +62,7 @@ export class WorkloadStack extends TerraformStack {
         stackProfile(id),
       ),
       sessionName: `golden-ami-${workload.name}`,
-      defaultTags: { ...config.tags, ...workload.tags, ManagedBy: "cdktf", Stack: id, Environment: workload.environment },
+      defaultTags: { ...config.tags, ...workload.tags, ...stackTags(id), Environment: workload.environment },
     });
     // Retired: state and provider only, so the plan destroys what the state holds, as a reviewed change.
     if (workload.retired) return;
@@ -188,7 +189,7 @@ function groupProps(
         }
       : undefined,
     // Auto Scaling groups take no provider default tags: the stack tags are set here (golden-ami orphans finds groups by them).
-    tags: { Workload: workload.name, Stack: workload.name, ManagedBy: "cdktf" },
+    tags: { Workload: workload.name, ...stackTags(workload.name) },
     dependsOn: keyGrant ? [keyGrant.grant] : undefined,
   };
 }

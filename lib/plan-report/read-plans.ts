@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SHARED_STACK_NAME } from "../../config/conventions";
+import { OUTDIR_MANIFEST, SHARED_STACK_NAME, STACK_FILES } from "../../config/conventions";
 import { TerraformPlan } from "./plan-json";
 import { StackSummary, summarizePlan } from "./summarize";
 
 /** What `golden-ami plan` leaves in each stack's working directory. */
-export const PLAN_JSON = "plan.json";
-export const PLAN_ERROR = "plan-error.txt";
+export const PLAN_JSON = STACK_FILES.planJson;
+export const PLAN_ERROR = STACK_FILES.planError;
 /** The report's view of a plan: summarized and redacted, safe to pass between CI jobs (plan.json is not). */
-export const PLAN_SUMMARY = "plan-summary.json";
+export const PLAN_SUMMARY = STACK_FILES.planSummary;
 
 /** Stacks in one stable order everywhere (reports, shards): the shared stack first, then by name. */
 export function byStackOrder<T>(items: ReadonlyArray<T>, name: (item: T) => string): T[] {
@@ -17,7 +17,7 @@ export function byStackOrder<T>(items: ReadonlyArray<T>, name: (item: T) => stri
 }
 
 export function stackDirectories(outdir: string): { stack: string; dir: string }[] {
-  const file = join(outdir, "manifest.json");
+  const file = join(outdir, OUTDIR_MANIFEST);
   if (!existsSync(file)) throw new Error(`${file} does not exist: nothing was synthesized into ${outdir} (npx cdktf synth, or golden-ami plan)`);
   if (!statSync(file).isFile()) throw new Error(`${file} is not a file`);
   return byStackOrder(
