@@ -3,7 +3,8 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gitlabJobReport, gitlabReport } from "../lib/plan-report/gitlab";
-import { DEFAULT_COMMENT_LIMIT, JOB_SUMMARY_LIMIT, renderMarkdown, runInfoFromEnv } from "../lib/plan-report/markdown";
+import { runInfoFromEnv } from "../lib/ci/run-info";
+import { DEFAULT_COMMENT_LIMIT, JOB_SUMMARY_LIMIT, renderMarkdown } from "../lib/plan-report/markdown";
 import { readStackPlans } from "../lib/plan-report/read-plans";
 import { CommandFailed, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
 

@@ -3,6 +3,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { readFileSync, writeFileSync } from "node:fs";
 import { CONFIGURATION_DOC, SCHEMA_FILE } from "../config/paths";
+import { agrees } from "../config/wording";
 import { CommandFailed, withExample } from "./program";
 
 function current(file: string): string {
@@ -28,7 +29,7 @@ export function registerSchema(program: Command): void {
       ];
       if (options.check) {
         const stale = outputs.filter((o) => current(o.file) !== o.text).map((o) => o.file);
-        if (stale.length > 0) throw new CommandFailed(`${stale.join(" and ")} ${stale.length === 1 ? "is" : "are"} out of date; run \`npx golden-ami schema\``);
+        if (stale.length > 0) throw new CommandFailed(`${stale.join(" and ")} ${agrees(stale.length, "is", "are")} out of date; run \`npx golden-ami schema\``);
         return;
       }
       if (options.output === "-") return void process.stdout.write(outputs[0].text);

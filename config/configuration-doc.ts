@@ -2,6 +2,8 @@
 // generated from the zod schema and its descriptions (config/schema.ts): one source for validation,
 // editor completion and the reference. `golden-ami schema` writes it; `schema --check` fails when stale.
 
+import { counted } from "./wording";
+
 /** The parts of a JSON Schema node this reference reads. */
 interface Node {
   readonly type?: string | string[];
@@ -75,7 +77,7 @@ function rulesOf(node: Node): string[] {
   else if (node.maximum !== undefined) rules.push(`at most ${node.maximum}`);
   if (node.minLength !== undefined && node.minLength > 0) rules.push(`at least ${node.minLength} characters`);
   if (node.maxLength !== undefined) rules.push(`at most ${node.maxLength} characters`);
-  if (node.minItems !== undefined && node.minItems > 0) rules.push(`at least ${node.minItems} item${node.minItems === 1 ? "" : "s"}`);
+  if (node.minItems !== undefined && node.minItems > 0) rules.push(`at least ${counted(node.minItems, "item")}`);
   return rules;
 }
 

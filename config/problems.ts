@@ -1,3 +1,5 @@
+import { counted } from "./wording";
+
 /** One thing wrong with the input: where, what was found, what was expected. */
 export interface Problem {
   /** Field path such as `images[0].version`, or a file name for documents. */
@@ -21,7 +23,7 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: ReadonlyArray<Problem>,
   ) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
+    super(`${source}: ${counted(problems.length, "problem")}\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
     this.name = "ConfigError";
   }
 }

@@ -1,3 +1,5 @@
+import { agrees, counted } from "../../config/wording";
+import type { RunInfo } from "../ci/run-info";
 import { fenced, inlineCode, isPlaceholder, prose } from "./escape";
 import { countsLine, AmiUpdate, Danger, PlannedStack, ResourceSummary, StackSummary } from "./summarize";
 
@@ -10,12 +12,6 @@ export const DEFAULT_COMMENT_LIMIT = GITHUB_COMMENT_LIMIT - POSTING_HEADROOM;
 export const GITLAB_NOTE_LIMIT = 1_000_000;
 /** GitHub's job summary takes up to 1 MiB per step: room for the full report. */
 export const JOB_SUMMARY_LIMIT = 1_000_000;
-
-export interface RunInfo {
-  /** Link to the CI run. @default - none */
-  readonly url?: string;
-  readonly commit?: string;
-}
 
 export interface RenderOptions {
   /** Largest comment in UTF-8 bytes, a hard limit. @default 64512 (GitHub's limit less the posting action's marker) */
@@ -86,74 +82,86 @@ export function renderMarkdown(stacks: ReadonlyArray<StackSummary>, options: Ren
   return cutToFit(text, limit);
 }
 
-/** The run's link and commit from GitHub Actions' or GitLab CI's environment. */
-export function runInfoFromEnv(env: NodeJS.ProcessEnv = process.env): RunInfo {
-  if (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY) {
-    return { url: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`, commit: env.GITHUB_SHA };
-  }
-  if (env.CI_JOB_URL) return { url: env.CI_JOB_URL, commit: env.CI_COMMIT_SHA };
-  return {};
-}
-
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
 
+type AmiUpdateRow = { readonly stack: string; readonly update: AmiUpdate };
+
+/** The whole comment at one level of detail: one function per section, in reading order. */
 function render(stacks: ReadonlyArray<StackSummary>, level: Detail, run: RunInfo | undefined, limit: number): string {
-  const count = (status: string) => stacks.filter((s) => s.status === status).length;
   const planned = stacks.filter((s): s is PlannedStack => s.status === "changed" || s.status === "unchanged");
-  const failed = stacks.filter((s) => s.status === "failed");
   const amiUpdates = planned.flatMap((s) => s.amiUpdates.map((update) => ({ stack: s.stack, update })));
   const dangers = planned.flatMap((s) => s.dangers.map((danger) => ({ stack: s.stack, danger })));
-  const lines = [
-    REPORT_MARKER,
-    `## Terraform plan: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${count("skipped") ? `, ${count("skipped")} unchanged by this change` : ""}${count("not planned") ? `, ${count("not planned")} not planned` : ""}`,
-    "",
-    ...failedBanner(failed.map((s) => s.stack)),
-    ...dangerBanner(dangers, level.dangerRows),
-    amiUpdates.length > 0
-      ? `**${amiUpdates.length} launch template${amiUpdates.length === 1 ? "" : "s"} move${amiUpdates.length === 1 ? "s" : ""} to a new AMI** (see AMI updates).`
-      : "No launch template changes its AMI.",
-    "",
-    ...stepsBack(amiUpdates.map((u) => u.update)),
-    "| Stack | Status | Plan |",
-    "| --- | --- | --- |",
-    ...capped(stacks.map(tableRow), level.stackRows, "stacks"),
+  const failed = stacks.filter((s) => s.status === "failed");
+  return (
+    [
+      REPORT_MARKER,
+      headline(stacks),
+      "",
+      ...failedBanner(failed.map((s) => s.stack)),
+      ...dangerBanner(dangers, level.dangerRows),
+      ...amiLine(amiUpdates),
+      ...stepsBack(amiUpdates.map((u) => u.update)),
+      ...stackTable(stacks, level),
+      ...amiUpdatesSection(amiUpdates, level),
+      ...stackSections(stacks, failed, level),
+      ...leftOutNote(level, limit),
+      ...footer(run),
+    ].join("\n") + "\n"
+  );
+}
+
+function headline(stacks: ReadonlyArray<StackSummary>): string {
+  const count = (status: string) => stacks.filter((s) => s.status === status).length;
+  const skipped = count("skipped") ? `, ${count("skipped")} unchanged by this change` : "";
+  const notPlanned = count("not planned") ? `, ${count("not planned")} not planned` : "";
+  return `## Terraform plan: ${count("changed")} changed, ${count("unchanged")} unchanged, ${count("failed")} failed${skipped}${notPlanned}`;
+}
+
+function amiLine(updates: ReadonlyArray<AmiUpdateRow>): string[] {
+  const n = updates.length;
+  return [
+    n > 0 ? `**${counted(n, "launch template")} ${agrees(n, "moves", "move")} to a new AMI** (see AMI updates).` : "No launch template changes its AMI.",
     "",
   ];
-  if (amiUpdates.length > 0) {
-    lines.push("### AMI updates", "", "| Stack | Launch template | From | To |", "| --- | --- | --- | --- |");
-    lines.push(
-      ...capped(
-        amiUpdates.map(
-          ({ stack, update }) =>
-            `| ${inlineCode(stack)} | ${code(update.address)} | ${ami(update.from)} | ${ami(update.to)}${update.direction === "older" ? " ⚠️ **older build: a step back**" : ""} |`,
-        ),
-        level.amiRows,
-        "AMI updates",
-      ),
-      "",
-    );
-  }
-  if (level.sections) for (const stack of stacks) lines.push(...stackSection(stack, level));
-  else if (failed.length > 0 && level.errorChars > 0) for (const stack of failed) lines.push(...stackSection(stack, level));
-  if (level.leftOut.length > 0)
-    lines.push(
-      `_Left out to stay under ${limit.toLocaleString("en-US")} bytes: ${level.leftOut.join(", ")}. The full report is in the job summary and the run's artifacts._`,
-      "",
-    );
-  if (run?.url || run?.commit)
-    lines.push(`---`, [run.url && `[CI run](${run.url})`, run.commit && `commit ${inlineCode(run.commit.slice(0, 12))}`].filter(Boolean).join(" · "));
-  return lines.join("\n") + "\n";
+}
+
+function stackTable(stacks: ReadonlyArray<StackSummary>, level: Detail): string[] {
+  return ["| Stack | Status | Plan |", "| --- | --- | --- |", ...capped(stacks.map(tableRow), level.stackRows, "stacks"), ""];
+}
+
+function amiUpdatesSection(updates: ReadonlyArray<AmiUpdateRow>, level: Detail): string[] {
+  if (updates.length === 0) return [];
+  const rows = updates.map(
+    ({ stack, update }) =>
+      `| ${inlineCode(stack)} | ${code(update.address)} | ${ami(update.from)} | ${ami(update.to)}${update.direction === "older" ? " ⚠️ **older build: a step back**" : ""} |`,
+  );
+  return ["### AMI updates", "", "| Stack | Launch template | From | To |", "| --- | --- | --- | --- |", ...capped(rows, level.amiRows, "AMI updates"), ""];
+}
+
+/** Per stack, resources and outputs; at the levels without sections, still the failed stacks' errors while they fit. */
+function stackSections(stacks: ReadonlyArray<StackSummary>, failed: ReadonlyArray<StackSummary>, level: Detail): string[] {
+  if (level.sections) return stacks.flatMap((stack) => stackSection(stack, level));
+  return level.errorChars > 0 ? failed.flatMap((stack) => stackSection(stack, level)) : [];
+}
+
+function leftOutNote(level: Detail, limit: number): string[] {
+  if (level.leftOut.length === 0) return [];
+  return [
+    `_Left out to stay under ${limit.toLocaleString("en-US")} bytes: ${level.leftOut.join(", ")}. The full report is in the job summary and the run's artifacts._`,
+    "",
+  ];
+}
+
+function footer(run: RunInfo | undefined): string[] {
+  if (!run?.url && !run?.commit) return [];
+  return [`---`, [run.url && `[CI run](${run.url})`, run.commit && `commit ${inlineCode(run.commit.slice(0, 12))}`].filter(Boolean).join(" · ")];
 }
 
 function failedBanner(stacks: ReadonlyArray<string>): string[] {
   if (stacks.length === 0) return [];
   const shown = stacks.slice(0, 50).map((s) => inlineCode(s));
   const more = stacks.length > shown.length ? `, … and ${stacks.length - shown.length} more` : "";
-  return [
-    `> [!CAUTION]`,
-    `> **${stacks.length} stack${stacks.length === 1 ? "" : "s"} failed to plan:** ${shown.join(", ")}${more}. Their changes are unknown.`,
-    "",
-  ];
+  return [`> [!CAUTION]`, `> **${counted(stacks.length, "stack")} failed to plan:** ${shown.join(", ")}${more}. Their changes are unknown.`, ""];
 }
 
 /** Every deletion and replacement, named, with Terraform's reason: the banner is cut last. */
@@ -169,7 +177,7 @@ function dangerBanner(dangers: ReadonlyArray<{ stack: string; danger: Danger }>,
   const n = dangers.length;
   return [
     "> [!WARNING]",
-    `> **${n} resource${n === 1 ? "" : "s"} will be destroyed or replaced** (${what}):`,
+    `> **${counted(n, "resource")} will be destroyed or replaced** (${what}):`,
     ">",
     ...capped(items, rows, "deletions and replacements", "> "),
     "",
@@ -179,9 +187,7 @@ function dangerBanner(dangers: ReadonlyArray<{ stack: string; danger: Danger }>,
 /** A move to an older build is called out: it usually means the running AMI was deregistered. */
 function stepsBack(updates: ReadonlyArray<AmiUpdate>): string[] {
   const older = updates.filter((u) => u.direction === "older").length;
-  return older > 0
-    ? [`⚠️ **${older} launch template${older === 1 ? "" : "s"} step${older === 1 ? "s" : ""} back to an older AMI build** (see AMI updates).`, ""]
-    : [];
+  return older > 0 ? [`⚠️ **${counted(older, "launch template")} ${agrees(older, "steps", "step")} back to an older AMI build** (see AMI updates).`, ""] : [];
 }
 
 function capped(rows: ReadonlyArray<string>, max: number, what: string, prefix = ""): string[] {
@@ -198,7 +204,7 @@ function tableRow(stack: StackSummary): string {
     stack.counts.replace > 0 && `${stack.counts.replace} replaced`,
     stack.counts.move > 0 && `${stack.counts.move} moved`,
     stack.counts.forget > 0 && `${stack.counts.forget} forgotten: left in AWS, no longer managed`,
-    stack.outputs.length > 0 && `${stack.outputs.length} output${stack.outputs.length === 1 ? "" : "s"} change`,
+    stack.outputs.length > 0 && `${counted(stack.outputs.length, "output")} change`,
   ].filter(Boolean);
   const status = stack.status === "changed" ? (stack.dangers.length > 0 ? "🔴 destroys" : "🟡 changes") : "✅ no changes";
   return `| ${name} | ${status} | ${countsLine(stack.counts, stack.outputs.length > 0)}${extra.length ? ` (${extra.join(", ")})` : ""} |`;
@@ -230,10 +236,10 @@ function stackSection(stack: StackSummary, level: Detail): string[] {
   const list = (title: string, resources: ReadonlyArray<ResourceSummary>, drift = false) => {
     if (resources.length === 0) return;
     if (!level.resources) {
-      lines.push(`${title}: ${resources.length} resource${resources.length === 1 ? "" : "s"}.`, "");
+      lines.push(`${title}: ${counted(resources.length, "resource")}.`, "");
       return;
     }
-    lines.push(`<details><summary>${title}: ${resources.length} resource${resources.length === 1 ? "" : "s"}</summary>`, "");
+    lines.push(`<details><summary>${title}: ${counted(resources.length, "resource")}</summary>`, "");
     for (const resource of resources) {
       lines.push(drift && resource.action === "delete" ? `- ${inlineCode(resource.address)} deleted outside Terraform` : describe(resource));
       if (level.attributes)
