@@ -210,30 +210,24 @@ function readComponents(config: Config, componentsDir: string, problems: Problem
         return;
       }
       if (!components.has(ref.file) && !unreadable.has(ref.file)) {
-        const file = join(componentsDir, ref.file);
-        if (!existsSync(file)) {
-          problems.push({ path, message: `got ${showValue(ref.file)}, expected a file in ${displayPath(componentsDir)}/ (it does not exist)` });
-          unreadable.add(ref.file);
-          return;
-        }
-        const read = readTextFile(file, {
+        const text = readNamedFile(join(componentsDir, ref.file), problems, {
           path,
           maxBytes: MAX_COMPONENT_BYTES,
           limitReason: "Image Builder's limit for inline component documents",
           within: componentsDir,
+          missing: `got ${showValue(ref.file)}, expected a file in ${displayPath(componentsDir)}/ (it does not exist)`,
         });
-        if ("problem" in read) {
-          problems.push(read.problem);
+        if (text === undefined) {
           unreadable.add(ref.file);
           return;
         }
-        const checked = checkComponentDocument(`image-components/${ref.file}`, read.text);
+        const checked = checkComponentDocument(`image-components/${ref.file}`, text);
         problems.push(...checked.problems);
         if (!checked.document) {
           unreadable.add(ref.file);
           return;
         }
-        components.set(ref.file, { file: ref.file, text: read.text, document: checked.document });
+        components.set(ref.file, { file: ref.file, text, document: checked.document });
       }
       const document = components.get(ref.file)?.document;
       if (!document) return;
@@ -251,30 +245,43 @@ function readComponents(config: Config, componentsDir: string, problems: Problem
   return components;
 }
 
+/**
+ * A file the configuration names, read within its limits: its text, or undefined with the problem
+ * pushed (`missing` when it does not exist; prefixed with the value as given, when `given` is).
+ */
+function readNamedFile(
+  file: string,
+  problems: Problem[],
+  options: Parameters<typeof readTextFile>[1] & { readonly missing: string; readonly given?: string },
+): string | undefined {
+  if (!existsSync(file)) {
+    problems.push({ path: options.path, message: options.missing });
+    return undefined;
+  }
+  const read = readTextFile(file, options);
+  if ("problem" in read) {
+    problems.push(options.given === undefined ? read.problem : { ...read.problem, message: `got ${showValue(options.given)}: ${read.problem.message}` });
+    return undefined;
+  }
+  return read.text;
+}
+
 function readUserDataTemplates(config: Config, configDir: string, problems: Problem[]): Map<string, string> {
   const templates = new Map<string, string>();
   config.workloads.forEach((workload, i) => {
     if (!workload.user_data) return;
     const path = `workloads[${i}].user_data.template`;
     const file = resolve(configDir, workload.user_data.template);
-    if (!existsSync(file)) {
-      problems.push({
-        path,
-        message: `got ${showValue(workload.user_data.template)}, expected a template file relative to the configuration (${file} does not exist)`,
-      });
-      return;
-    }
-    const read = readTextFile(file, {
+    const text = readNamedFile(file, problems, {
       path,
       maxBytes: MAX_USER_DATA_TEMPLATE_BYTES,
       limitReason: "EC2 user data is limited to 16 KB",
       within: configDir,
+      missing: `got ${showValue(workload.user_data.template)}, expected a template file relative to the configuration (${file} does not exist)`,
+      given: workload.user_data.template,
     });
-    if ("problem" in read) {
-      problems.push({ ...read.problem, message: `got ${showValue(workload.user_data.template)}: ${read.problem.message}` });
-      return;
-    }
-    problems.push(...checkTemplateVariables(`workloads[${i}].user_data.variables`, read.text, workload.user_data.variables, workload.user_data.template));
+    if (text === undefined) return;
+    problems.push(...checkTemplateVariables(`workloads[${i}].user_data.variables`, text, workload.user_data.variables, workload.user_data.template));
     templates.set(workload.name, file);
   });
   return templates;

@@ -5,7 +5,12 @@ import { dirname, join, resolve } from "node:path";
 
 const ROOT = resolve(__dirname, "../..");
 const DOCS = join(ROOT, "docs");
-const files = [join(ROOT, "README.md"), ...readdirSync(DOCS).filter((f) => f.endsWith(".md")).map((f) => join(DOCS, f))];
+const files = [
+  join(ROOT, "README.md"),
+  ...readdirSync(DOCS)
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => join(DOCS, f)),
+];
 
 /** Markdown outside fenced code blocks and inline code. */
 function prose(text: string): string {
