@@ -33,11 +33,14 @@ export function registerApply(program: Command): void {
         all.map((s) => s.stack),
       );
       const { checkSavedPlan, SAVED_PLAN, SavedPlanRefused } = require("../lib/saved-plan") as typeof import("../lib/saved-plan");
-      // No names: every stack that has a saved plan, and every stack whose plan failed (refused below).
+      // No names: every stack that has a saved plan, and every stack whose plan failed (refused below);
+      // with stored plans, exactly the manifest's stacks (a plan file left in --outdir is not one of them).
       const selected =
         stacks.length > 0
           ? stacks.map((name) => all.find((s) => s.stack === name)!)
-          : all.filter((s) => existsSync(join(s.dir, SAVED_PLAN)) || existsSync(join(s.dir, PLAN_ERROR)));
+          : stored
+            ? all.filter((s) => stored.plans.some((p) => p.stack === s.stack))
+            : all.filter((s) => existsSync(join(s.dir, SAVED_PLAN)) || existsSync(join(s.dir, PLAN_ERROR)));
       // Every plan is checked before any is applied: nothing is half-applied.
       const refused = selected.flatMap(({ stack, dir }) => {
         try {

@@ -2,7 +2,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { createHash } from "node:crypto";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import { run } from "../../lib/process";
 import { iamActionOf } from "../../tools/access/iam-actions";
@@ -196,8 +196,13 @@ describe("saved plans kept in the state bucket, not in artifacts (plan --store-p
     expect(refused.stderr).toContain(`nothing was applied:\n  ${STACK}: the stored plan is not the plan that was reported: aws_`);
     expect(refused.stderr).not.toContain("applying the saved plan");
     expect(await versionNow(join(scenario.dir, "out-5"))).toBe(3);
-    const applied = await goldenAmi(join(scenario.dir, "out-9"), "apply", "--stored-plans", handOver(stored, "job-9"), STACK);
-    expectExit(applied, "success");
+    // No stack named: exactly the manifest's stacks; a plan file lying in another stack's directory is not one of them.
+    const leftover = join(scenario.dir, "out-9", "stacks", "web-production", "plan");
+    mkdirSync(dirname(leftover), { recursive: true });
+    writeFileSync(leftover, "not a plan of this run");
+    const applied = await goldenAmi(join(scenario.dir, "out-9"), "apply", "--stored-plans", handOver(stored, "job-9"));
+    expect(expectExit(applied, "success")).toContain(`applied 1 saved plan(s): ${STACK}`);
+    expect(readFileSync(leftover, "utf8")).toBe("not a plan of this run");
     expect(await versionNow(join(scenario.dir, "out-9"))).toBe(4);
   });
 });
