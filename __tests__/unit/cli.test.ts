@@ -52,6 +52,8 @@ describe("golden-ami", () => {
   // The README's promise: a wrong option or value is one line and exit code 2, before any work.
   it.each([
     ["plan", ["--concurrency", "0"], `option '--concurrency <n>' argument '0' is invalid.`],
+    ["plan", ["--read-only", "--profiles"], "option '--read-only' cannot be used with option '--profiles'"],
+    ["plan", ["--store-plans"], "option '--store-plans' needs '--profiles'"],
     ["apply", ["--outdir", "no-such-dir"], "option '--outdir <dir>' argument 'no-such-dir' is invalid."],
     ["report", ["--limit-bytes", "lots"], `option '--limit-bytes <n>' argument 'lots' is invalid.`],
     ["stacks", ["--role", "nope"], `option '--role <role>' argument 'nope' is invalid.`],
