@@ -2,9 +2,11 @@
 module.exports = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testMatch: ["<rootDir>/__tests__/e2e/**/*.test.ts"],
+  testMatch: ["<rootDir>/__tests__/emulator/**/*.test.ts", "<rootDir>/__tests__/e2e/**/*.test.ts"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup-jest.ts"],
-  // One emulator, steps that build on each other: never in parallel.
+  // One emulator per worker, started once (global-setup.ts); each file resets its worker's emulator.
+  globalSetup: "<rootDir>/__tests__/e2e/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/e2e/global-teardown.ts",
   maxWorkers: 1,
   modulePathIgnorePatterns: ["<rootDir>/.cache/"],
 };

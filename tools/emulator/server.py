@@ -1,0 +1,56 @@
+"""The emulator: moto's server with the corrections and the organization of emulation.
+
+Run by tools/emulator/emulator.ts (or `npm run emulator`). Besides moto's own routes it answers
+GET /moto-api/golden-ami/organization with the organization as JSON (accounts, OUs, roles, the
+administrator's credentials).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import signal
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from emulation import install, organization  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, required=True)
+    args = parser.parse_args()
+    os.environ["MOTO_PORT"] = str(args.port)
+
+    install()
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import run_simple
+
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    spec = organization.load_spec()
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO") == "/moto-api/golden-ami/organization":
+            body = json.dumps(organization.describe(spec)).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return moto_app(environ, start_response)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    try:
+        run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            print(f"port {args.port} is already in use on {args.host}: stop what listens there or choose another --port", file=sys.stderr)
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()
