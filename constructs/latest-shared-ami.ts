@@ -15,6 +15,45 @@ export interface SharedAmiProps {
    * because a build's copies share its name and have an id per region. @default - none
    */
   readonly revoked?: Readonly<Record<string, string>>;
+  /**
+   * Who the image's distribution shares its AMIs with, for the message when this account finds none:
+   * the launch permissions as configured, the account that looks, and where to change them.
+   * @default - the message says only to check the distribution's launch permissions
+   */
+  readonly sharing?: AmiSharing;
+}
+
+/** An image's launch permissions, as its distribution configures them. */
+export interface AmiSharing {
+  readonly organizationArns: ReadonlyArray<string>;
+  readonly organizationalUnitArns: ReadonlyArray<string>;
+  readonly accountIds: ReadonlyArray<string>;
+  /** The account this stack runs in. */
+  readonly consumerAccountId: string;
+  /** The configuration field that sets them, such as images[0].distribution.launch_permissions. */
+  readonly field: string;
+}
+
+/**
+ * What to check when an account finds no AMI: no account can tell "not built yet" from "not shared
+ * with me", so the message names both, with who the image is shared with and the fix.
+ */
+export function notSharedHint(imageName: string, sharing: AmiSharing | undefined): string {
+  if (!sharing) return `and check that its distribution shares the AMI with this account.`;
+  const { organizationArns, organizationalUnitArns, accountIds, consumerAccountId: account } = sharing;
+  const named = [
+    ...organizationArns.map((arn) => `the organization ${arn}`),
+    ...(organizationalUnitArns.length ? [`the OUs ${organizationalUnitArns.join(", ")}`] : []),
+    ...(accountIds.length ? [`the accounts ${accountIds.join(", ")}`] : []),
+  ];
+  if (accountIds.includes(account))
+    return `The image's launch permissions name this account (${account}) itself: check that the shared stack is applied (${sharing.field}).`;
+  const within = [organizationArns.length ? "that organization" : "", organizationalUnitArns.length ? "one of those OUs" : ""].filter(Boolean).join(" or ");
+  return (
+    `If the pipeline has run, account ${account} is not among the image's launch permissions: they name ${named.join(", ") || "nobody"}` +
+    `${within ? `, and ${account} sees the AMIs only if it is in ${within}` : ""}. ` +
+    `Fix: add its OU or account to ${sharing.field} (image "${imageName}"), apply the shared stack, and build the image again.`
+  );
 }
 
 /** An AMI of one image owned by the shared account, matched by exact name; the plan fails clearly when there is none. */
@@ -120,8 +159,8 @@ export class LatestSharedAmi extends SharedAmiLookup {
       includeDeprecated: false,
       whenNone: (lookedFor) =>
         `No AMI of image "${props.imageName}" is available to this account: looked for ${lookedFor}, not deprecated. ` +
-        `Run the "${props.imageName}" pipeline in the shared account first (cdktf deploy shared, then start the pipeline), ` +
-        `and check that its distribution shares the AMI with this account.`,
+        `Run the "${props.imageName}" pipeline in the shared account first (cdktf deploy shared, then golden-ami build ${props.imageName}). ` +
+        notSharedHint(props.imageName, props.sharing),
       skipRevoked: true,
       whenAllRevoked: (lookedFor) =>
         `Every AMI of image "${props.imageName}" found (${lookedFor}) is revoked. Build and publish a new one (start the "${props.imageName}" pipeline).`,
@@ -157,8 +196,10 @@ export class PinnedSharedAmi extends SharedAmiLookup {
       whenNone: (lookedFor) =>
         byName
           ? `The AMI ${props.origin} has no available${props.includeDeprecated === false ? ", non-deprecated" : ""} copy in this region: looked for ${lookedFor} named exactly "${byName}". ` +
-            `Check that image "${props.imageName}" distributes to this region (images[].distribution.regions) and that the build was not deleted.`
-          : `The AMI ${props.origin} is not an available${props.includeDeprecated === false ? ", non-deprecated" : ""} AMI of image "${props.imageName}": looked for it among ${lookedFor}.`,
+            `Check that image "${props.imageName}" distributes to this region (images[].distribution.regions) and that the build was not deleted. ` +
+            notSharedHint(props.imageName, props.sharing)
+          : `The AMI ${props.origin} is not an available${props.includeDeprecated === false ? ", non-deprecated" : ""} AMI of image "${props.imageName}": looked for it among ${lookedFor}. ` +
+            notSharedHint(props.imageName, props.sharing),
       skipRevoked: false,
       whenAllRevoked: () => `The AMI ${props.origin} is revoked.`,
       origin: props.origin,

@@ -1,6 +1,7 @@
 import { DataAwsKmsKey } from "@cdktf/provider-aws/lib/data-aws-kms-key";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { KmsGrant } from "@cdktf/provider-aws/lib/kms-grant";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AUTO_SCALING_GRANT_OPERATIONS, AUTO_SCALING_SERVICE_LINKED_ROLE } from "./shared-ami-key";
 
@@ -21,6 +22,11 @@ export interface SharedAmiKeyGrantProps {
    * @default false - the role exists already
    */
   readonly createServiceLinkedRole?: boolean;
+  /**
+   * Read the key only after these (the AMI lookups): an account the AMIs are not shared with then
+   * fails on the lookup's own message, not on the key's AccessDenied. @default - no order
+   */
+  readonly after?: ITerraformDependable[];
 }
 
 /**
@@ -34,7 +40,7 @@ export class SharedAmiKeyGrant extends Construct {
 
   constructor(scope: Construct, id: string, props: SharedAmiKeyGrantProps) {
     super(scope, id);
-    const key = new DataAwsKmsKey(this, "SharedKey", { keyId: props.keyArn });
+    const key = new DataAwsKmsKey(this, "SharedKey", { keyId: props.keyArn, dependsOn: props.after });
     this.serviceLinkedRole = props.createServiceLinkedRole
       ? new IamServiceLinkedRole(this, "AutoScalingServiceLinkedRole", {
           awsServiceName: "autoscaling.amazonaws.com",

@@ -10,7 +10,7 @@ import { SHARED_STACK_NAME } from "../config/conventions";
 import { partitionOf } from "../config/roles";
 import type { Config } from "../config/schema";
 import { AccessTarget, AwsAccess, stackTarget } from "./aws-access";
-import { AccessContract, workloadActions } from "./access/role-policies";
+import { AccessContract, workloadRolePolicy } from "./access/role-policies";
 
 export interface PreflightProblem {
   /** The account (and region) the problem is in. */
@@ -104,9 +104,12 @@ export async function preflight(config: Config, contract: AccessContract, access
         `account ${accountId}`,
         `attach the policy of \`golden-ami access-policy --role deploy\` to ${deploy.roleArn} (or apply its bootstrap stack)`,
         async () => {
-          const actions = workloadActions(contract, "deploy").filter((a) => !a.startsWith("kms:"));
-          const { EvaluationResults = [] } = await iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: deploy.roleArn, ActionNames: actions }));
-          const denied = EvaluationResults.filter((r) => r.EvalDecision !== "allowed").map((r) => `${r.EvalActionName} (${r.EvalDecision})`);
+          const expected = workloadRolePolicy(contract, "deploy", { accountId, sharedAccountId: config.shared.account_id, partition });
+          const denied: string[] = [];
+          for (const request of simulationRequests(expected, workloads[0].region)) {
+            const { EvaluationResults = [] } = await iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: deploy.roleArn, ...request }));
+            denied.push(...EvaluationResults.filter((r) => r.EvalDecision !== "allowed").map((r) => `${r.EvalActionName} (${r.EvalDecision})`));
+          }
           return denied.length > 0 ? `AWS's policy simulator denies ${deploy.roleArn}: ${denied.join(", ")}` : undefined;
         },
       );
@@ -130,6 +133,32 @@ export async function preflight(config: Config, contract: AccessContract, access
     }
   }
   return { problems, checks };
+}
+
+interface PolicyStatement {
+  readonly Action: ReadonlyArray<string>;
+  readonly Resource: string;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * What to ask AWS's simulator: each statement of the role's expected policy, on a resource it scopes
+ * to and with the context its condition names. A simulation of "*" against a statement scoped to some
+ * resources, or one without the condition's key, is an implicit deny (IAM API reference,
+ * SimulatePrincipalPolicy: ResourceArns defaults to "*"; ContextEntries supplies condition keys).
+ * KMS is left out: the shared key's own policy decides there, and preflight checks it by using the key.
+ */
+export function simulationRequests(policy: { readonly Statement: ReadonlyArray<unknown> }, region: string) {
+  return (policy.Statement as PolicyStatement[])
+    .map((statement) => ({ ...statement, Action: statement.Action.filter((action) => !action.startsWith("kms:")) }))
+    .filter((statement) => statement.Action.length > 0)
+    .map((statement) => ({
+      ActionNames: [...statement.Action],
+      ResourceArns: statement.Resource === "*" ? undefined : [statement.Resource.replace(/:\*:/g, `:${region}:`).replace(/\*$/, "golden-ami-preflight")],
+      ContextEntries: Object.values(statement.Condition ?? {}).flatMap((keys) =>
+        Object.entries(keys).map(([ContextKeyName, value]) => ({ ContextKeyName, ContextKeyValues: [value], ContextKeyType: "string" as const })),
+      ),
+    }));
 }
 
 /** One line per problem: where, what, what to do. */

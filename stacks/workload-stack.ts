@@ -40,11 +40,8 @@ export class WorkloadStack extends TerraformStack {
   readonly group?: RollingAutoScalingGroup;
   readonly blueGreen?: BlueGreenFleet;
 
-  private readonly props: WorkloadStackProps;
-
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
-    this.props = props;
     const { config, workload } = props;
     configureState(this, id, props.state);
     awsProvider(this, {
@@ -67,6 +64,17 @@ export class WorkloadStack extends TerraformStack {
     // Retired: state and provider only, so the plan destroys what the state holds, as a reviewed change.
     if (workload.retired) return;
 
+    // The AMI lookups first: the key is read after them, so an account the image is not shared with
+    // fails on the lookup's message (who the image is shared with, the fix), not on the key's AccessDenied.
+    const rollingAmi = workload.blue_green ? undefined : sharedAmi(this, "Ami", props, workload.ami);
+    const colourAmis = Object.fromEntries(
+      (["blue", "green"] as const).flatMap((colour) => {
+        const c = workload.blue_green?.[colour];
+        return c ? [[colour, sharedAmi(this, `Ami-${colour}`, props, c.ami)]] : [];
+      }),
+    ) as Partial<Record<"blue" | "green", SharedAmi>>;
+    const lookups = [rollingAmi, ...Object.values(colourAmis)].flatMap((ami) => (ami ? [ami.candidates] : []));
+
     // Instances from AMIs under a customer-managed key launch only once the grant exists.
     const amiKey = workload.auto_scaling.enabled ? amiKeyOf(config, workload) : undefined;
     let keyGrant: SharedAmiKeyGrant | undefined;
@@ -78,6 +86,7 @@ export class WorkloadStack extends TerraformStack {
         partition,
         grantName: `golden-ami-autoscaling-${workload.name}`,
         createServiceLinkedRole: workload.auto_scaling.service_linked_role === "create",
+        after: lookups,
       });
     }
 
@@ -102,11 +111,11 @@ export class WorkloadStack extends TerraformStack {
     };
 
     if (workload.blue_green) {
-      this.blueGreen = this.blueGreenFleet(workload, launchTemplate, keyGrant);
+      this.blueGreen = this.blueGreenFleet(workload, launchTemplate, keyGrant, colourAmis);
       return;
     }
 
-    this.ami = sharedAmi(this, "Ami", props, workload.ami);
+    this.ami = rollingAmi!;
     this.launchTemplate = new RollingLaunchTemplate(this, "LaunchTemplate", { ...launchTemplate, namePrefix: workload.name, imageId: this.ami.imageId });
     if (workload.auto_scaling.enabled) {
       this.group = new RollingAutoScalingGroup(this, "AutoScalingGroup", {
@@ -139,13 +148,14 @@ export class WorkloadStack extends TerraformStack {
     workload: WorkloadConfig,
     launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix">,
     keyGrant: SharedAmiKeyGrant | undefined,
+    amis: Partial<Record<"blue" | "green", SharedAmi>>,
   ): BlueGreenFleet {
     const settings = workload.blue_green!;
     const colours = Object.fromEntries(
       (["blue", "green"] as const).flatMap((colour) => {
         const c = settings[colour];
-        if (!c) return [];
-        const ami = sharedAmi(this, `Ami-${colour}`, this.props, c.ami);
+        const ami = amis[colour];
+        if (!c || !ami) return [];
         new TerraformOutput(this, `${colour}_ami_id`, { value: ami.imageId });
         return [[colour, { imageId: ami.imageId, serves: c.serves, minSize: c.min_size, maxSize: c.max_size }]];
       }),
@@ -211,7 +221,20 @@ function amiKeyOf(config: WorkloadStackProps["config"], workload: WorkloadConfig
 /** The AMI a workload (or colour) runs: the newest, a pinned one, another environment's, or a channel's. */
 function sharedAmi(scope: Construct, id: string, stack: WorkloadStackProps, source: AmiSourceConfig): SharedAmi {
   const { config, workload } = stack;
-  const props = { imageName: workload.image, ownerAccountId: config.shared.account_id, revoked: revokedBuilds(stack.revocations ?? [], workload.image) };
+  const imageIndex = config.images.findIndex((i) => i.name === workload.image);
+  const permissions = config.images[imageIndex]?.distribution.launch_permissions;
+  const props = {
+    imageName: workload.image,
+    ownerAccountId: config.shared.account_id,
+    revoked: revokedBuilds(stack.revocations ?? [], workload.image),
+    sharing: permissions && {
+      organizationArns: permissions.organization ? [config.organization.arn] : [],
+      organizationalUnitArns: permissions.organizational_units,
+      accountIds: permissions.accounts,
+      consumerAccountId: workload.account_id,
+      field: `images[${imageIndex}].distribution.launch_permissions`,
+    },
+  };
   switch (source.source) {
     case "latest":
       return new LatestSharedAmi(scope, id, props);

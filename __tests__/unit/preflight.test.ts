@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { run } from "../../lib/process";
 import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
+import { readAccessContract, workloadRolePolicy } from "../../lib/access/role-policies";
+import { simulationRequests } from "../../lib/preflight";
 
 // Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
 jest.setTimeout(60_000);
@@ -42,7 +44,22 @@ describe("golden-ami preflight", () => {
     const assumed = aws.calls.filter((c) => c.action === "AssumeRole").map((c) => c.roleArn);
     expect(new Set(assumed)).toEqual(new Set([`arn:aws:iam::111122223333:role/golden-ami-plan`, `arn:aws:iam::${WORKLOAD}:role/golden-ami-plan`]));
     const simulated = aws.calls.filter((c) => c.action === "SimulatePrincipalPolicy");
-    expect(simulated.map((c) => c.identity)).toEqual([`arn:aws:iam::${WORKLOAD}:role/golden-ami-plan`]);
+    expect(simulated.length).toBeGreaterThan(1); // one simulation per scoped statement
+    expect(new Set(simulated.map((c) => c.identity))).toEqual(new Set([`arn:aws:iam::${WORKLOAD}:role/golden-ami-plan`]));
+  });
+
+  it("simulates each scoped statement on a resource it scopes to, with its condition's keys (a simulation of * would deny them)", () => {
+    const policy = workloadRolePolicy(readAccessContract(), "deploy", { accountId: WORKLOAD, sharedAccountId: "111122223333" });
+    const requests = simulationRequests(policy, "ap-northeast-1");
+    const slr = requests.find((r) => r.ActionNames.includes("iam:CreateServiceLinkedRole"));
+    expect(slr).toMatchObject({
+      ResourceArns: [`arn:aws:iam::${WORKLOAD}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`],
+      ContextEntries: [{ ContextKeyName: "iam:AWSServiceName", ContextKeyValues: ["autoscaling.amazonaws.com"], ContextKeyType: "string" }],
+    });
+    const parameters = requests.find((r) => r.ActionNames.includes("ssm:GetParameter"));
+    expect(parameters?.ResourceArns).toEqual([`arn:aws:ssm:ap-northeast-1:${WORKLOAD}:parameter/golden-ami/golden-ami-preflight`]);
+    expect(requests.find((r) => r.ActionNames.includes("ec2:CreateLaunchTemplate"))?.ResourceArns).toBeUndefined();
+    expect(requests.flatMap((r) => r.ActionNames).filter((a) => a.startsWith("kms:"))).toEqual([]);
   });
 
   it("a plan role that cannot be assumed: one line naming it, and that account's other checks are skipped", async () => {
