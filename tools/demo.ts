@@ -9,12 +9,9 @@ import { amiNameTemplate } from "../constructs/ami-conventions";
 import { cdktfStackCommand, plainOutput } from "./cdktf-cli";
 import { Emulator, withEmulator } from "./emulator/emulator";
 import { launchTemplateVersions, stackOutputs } from "./emulator/inspect";
-import { publishAmi } from "./emulator/publish-ami";
-import { applySharedAmiKey } from "./emulator/shared-key";
-import { synthesize } from "../lib/synth";
-import { createNetwork, writeScenarioConfig } from "./emulator/scenario";
+import { prepareScenario } from "./emulator/prepare";
+import { writeScenarioConfig } from "./emulator/scenario";
 import { RunResult } from "../lib/process";
-import { terraformEnv } from "../lib/terraform-env";
 
 const STACK = "web-staging";
 let stepNumber = 0;
@@ -37,36 +34,46 @@ async function cdktfStep(command: "plan" | "deploy", outdir: string, env: NodeJS
 }
 
 async function story(emulator: Emulator, workDir: string): Promise<void> {
-  const ec2 = new EC2Client(emulator.clientConfig());
   // The emulator has no instance refresh API; the group still follows the template's latest version.
-  const configPath = writeScenarioConfig({ dir: workDir, network: await createNetwork(ec2), instanceRefresh: false });
+  const configPath = await writeScenarioConfig(emulator, { dir: workDir, instanceRefresh: false });
   const { config } = loadConfig(configPath);
   const image = config.images[0];
-  const outdir = join(workDir, "cdktf.out");
-  const env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: workDir }));
-  await synthesize({ outdir, env });
-  await applySharedAmiKey(outdir, env); // what `cdktf deploy shared` would have made, minus Image Builder
-  say(`The shared account ${config.shared.account_id} builds image "${image.name}"; its AMIs are named ${amiNameTemplate(image.name)}.`);
-  say(`The workload "${STACK}" runs the newest of them in a launch template.`);
+  const workload = config.workloads.find((w) => w.name === STACK)!;
+  const accountOf = (id: string) => emulator.organization.accounts.find((a) => a.id === id);
+  say(
+    `The emulated organization ${emulator.organization.organization.id}: ${emulator.organization.accounts.map((a) => `${a.id} (${a.name}, OU ${a.organizational_unit})`).join(", ")}; outside it: ${emulator.organization.outsiders.map((a) => a.id).join(", ")}.`,
+  );
+  step("an administrator bootstraps each account: its golden-ami-plan and golden-ami-deploy roles, trusted by the CI's roles");
+  const prepared = await prepareScenario(emulator, workDir, configPath);
+  say(
+    `  -> bootstrapped ${prepared.bootstrapped.join(", ")}; every stack now runs through its own account's roles, assumed by ${emulator.organization.ci_roles.deploy}`,
+  );
+  const { outdir, env } = prepared;
+  const ec2 = new EC2Client(emulator.clientConfig({ credentials: await prepared.adminOf(workload.account_id) }));
+  say(
+    `The shared account ${config.shared.account_id} (OU ${accountOf(config.shared.account_id)?.organizational_unit}) builds image "${image.name}"; its AMIs are named ${amiNameTemplate(image.name)} and shared with ${config.organization.arn}.`,
+  );
+  say(
+    `The workload "${STACK}" in account ${workload.account_id} (OU ${accountOf(workload.account_id)?.organizational_unit}) runs the newest of them in a launch template.`,
+  );
 
   step("no AMI has been published yet, so the workload's plan stops with a clear message");
   const first = await cdktfStep("plan", outdir, env, true);
   const message = plainOutput(first.stdout + first.stderr)
-    .match(/No AMI of image[^]*?this account\./)?.[0]
+    .match(/No AMI of image[^]*?(build the image again|with this account)\./)?.[0]
     ?.replace(/\s+/g, " ");
   say(`  -> cdktf plan failed, as it should: ${message ?? "(see above)"}`);
 
-  step(`the pipeline publishes build 1 of "${image.name}"`);
-  const v1 = await publishAmi(emulator.ec2, config, image, { buildVersion: 1, commit: "demo" });
+  step(`the pipeline publishes build 1 of "${image.name}" in the shared account ${config.shared.account_id}`);
+  const v1 = await prepared.publish(1, { commit: "demo" });
   say(`  -> ${v1.name} (${v1.imageId}), shared with ${config.organization.arn}`);
 
-  step("apply the workload: a launch template on AMI v1");
+  step(`apply the workload in account ${workload.account_id}: a launch template on AMI v1, found there through the organization's launch permission`);
   await cdktfStep("deploy", outdir, env);
   say(`  -> launch template: ${await versionsOf(ec2, outdir, env)}`);
 
-  step(`the pipeline publishes build 2 (no code change in the workload)`);
-  await new Promise((resolve) => setTimeout(resolve, 1100)); // EC2 creation dates have second resolution
-  const v2 = await publishAmi(emulator.ec2, config, image, { buildVersion: 2, commit: "demo" });
+  step(`the pipeline publishes build 2 in the shared account (no code change in the workload)`);
+  const v2 = await prepared.publish(2, { commit: "demo" });
   say(`  -> ${v2.name} (${v2.imageId})`);
 
   step("plan the workload: the new AMI shows up as in-place updates, nothing created or destroyed");
@@ -98,7 +105,7 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), "golden-ami-demo-"));
   try {
     say("Starting a local AWS emulator (moto); nothing here touches a real AWS account.");
-    await withEmulator({ accountId: "111122223333", region: "ap-northeast-1", log: (line) => say(`  ${line}`) }, (emulator) => story(emulator, workDir));
+    await withEmulator({ region: "ap-northeast-1", log: (line) => say(`  ${line}`) }, (emulator) => story(emulator, workDir));
     say(`\nDone in ${Math.round((Date.now() - started) / 1000)} s. The emulator is stopped and its state removed.`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });

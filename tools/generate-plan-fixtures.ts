@@ -6,14 +6,11 @@ import { CreateSecurityGroupCommand, CreateTagsCommand, DeleteSecurityGroupComma
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../config/load";
 import { withEmulator } from "./emulator/emulator";
-import { publishAmi } from "./emulator/publish-ami";
+import { prepareScenario } from "./emulator/prepare";
 import { createNetwork, writeScenarioConfig } from "./emulator/scenario";
-import { applySharedAmiKey } from "./emulator/shared-key";
 import { planStack } from "../lib/plan-stacks";
 import { runOrThrow } from "../lib/process";
-import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
 import { PLAN_ERROR, PLAN_JSON } from "../lib/plan-report/read-plans";
 
@@ -48,10 +45,12 @@ const expectedCounts: Record<string, string> = {};
 async function main(): Promise<void> {
   mkdirSync(FIXTURES, { recursive: true });
   await builtinFixtures();
-  await withEmulator({ accountId: "111122223333", region: "ap-northeast-1", log: console.log }, async (emulator) => {
-    const ec2 = new EC2Client(emulator.clientConfig());
+  await withEmulator({ region: "ap-northeast-1", log: console.log }, async (emulator) => {
+    // The generic plans: one account, as its administrator.
+    const admin = await emulator.adminOf("444455556666");
+    const ec2 = new EC2Client(emulator.clientConfig({ credentials: admin }));
     const network = await createNetwork(ec2);
-    const env = terraformEnv(emulator.env());
+    const env = terraformEnv(emulator.env(admin));
     const save = async (name: string, dir: string) => {
       const plan = JSON.parse(readFileSync(join(dir, PLAN_JSON), "utf8"));
       writeFileSync(join(FIXTURES, `${name}.json`), JSON.stringify(plan) + "\n");
@@ -105,19 +104,15 @@ async function main(): Promise<void> {
 
     // The project's own workload stack: no AMI yet (an errored plan), then a new AMI.
     const scenario = mkdtempSync(join(tmpdir(), "fixtures-workload-"));
-    const configPath = writeScenarioConfig({ dir: scenario, network, instanceRefresh: false });
-    const outdir = join(scenario, "out");
-    const workloadEnv = { ...env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: scenario };
-    await synthesize({ outdir, env: workloadEnv });
-    await applySharedAmiKey(outdir, workloadEnv);
-    const stackDir = join(outdir, "stacks", "web-staging");
+    const configPath = await writeScenarioConfig(emulator, { dir: scenario, instanceRefresh: false });
+    const prepared = await prepareScenario(emulator, scenario, configPath);
+    const workloadEnv = prepared.env;
+    const stackDir = join(prepared.outdir, "stacks", "web-staging");
     if ((await planStack(stackDir, workloadEnv)).ok) throw new Error("the plan without any AMI should have failed");
     copyFileSync(join(stackDir, PLAN_ERROR), join(FIXTURES, "errored.txt"));
-    const { config } = loadConfig(configPath);
-    await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: 1 });
+    await prepared.publish(1);
     await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env: workloadEnv });
-    await new Promise((r) => setTimeout(r, 1100));
-    await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: 2 });
+    await prepared.publish(2);
     if (!(await planStack(stackDir, workloadEnv, { showAlways: true })).ok) throw new Error(readFileSync(join(stackDir, PLAN_ERROR), "utf8"));
     await save("ami-update", stackDir);
   });

@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { PublishedAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { runOrThrow } from "../../lib/process";
-import { terraformEnv } from "../../lib/terraform-env";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import {
   changedAttributes,
@@ -135,31 +134,33 @@ describe("a new shared AMI rolls into the workload's launch template", () => {
     );
   });
 
-  step("h. with S3 state, two applies of one stack at once: one fails on the lock, state stays readable, next plan is clean", async () => {
-    const s3 = new S3Client(emulator.clientConfig());
-    const bucket = "golden-ami-e2e-state";
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-    const s3Dir = mkdtempSync(join(tmpdir(), "e2e-s3-"));
-    const s3Config = writeScenarioConfig({ dir: s3Dir, network: await createNetwork(ec2), instanceRefresh: false, state: { bucket, region: REGION } });
-    // The emulator serves buckets by path, not by virtual host; only the test knows it.
-    const s3Env = terraformEnv(
-      emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: s3Config, TF_CLI_ARGS_init: `${env.TF_CLI_ARGS_init ?? ""} -backend-config=use_path_style=true` }),
-    );
-    const stack = "web-production";
-    const first = deploy(stack, { env: s3Env, outdir: join(s3Dir, "out-1") });
-    // Start the second apply only once the first holds the lock, so the race is decided, not hoped for.
-    const lockKey = `golden-ami/${stack}.tfstate.tflock`;
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-      if (Contents.some((o) => o.Key === lockKey)) break;
-      await sleep(100);
-    }
-    const second = await deploy(stack, { env: s3Env, outdir: join(s3Dir, "out-2") });
-    expectExit(await first, "success");
-    expect(expectExit(second, "failure")).toContain("Error acquiring the state lock");
-    const list = await runOrThrow("terraform", ["state", "list"], { cwd: join(s3Dir, "out-1", "stacks", stack), env: s3Env });
-    expect(list.stdout).toContain("aws_launch_template.");
-    expect(expectExit(await plan(stack, { env: s3Env, outdir: join(s3Dir, "out-1") }), "success")).toContain("No changes.");
-  });
+  step(
+    "h. with S3 state in the shared account, two applies of one stack at once: one fails on the lock, state stays readable, next plan is clean",
+    async () => {
+      const s3 = new S3Client(emulator.clientConfig({ credentials: await scenario.adminOf(SHARED_ACCOUNT) }));
+      const bucket = "golden-ami-e2e-state";
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+      const s3Dir = mkdtempSync(join(tmpdir(), "e2e-s3-"));
+      const s3Config = await writeScenarioConfig(emulator, { dir: s3Dir, instanceRefresh: false, state: { bucket, region: REGION } });
+      // The emulator serves buckets by path, not by virtual host; only the test knows it. The state is
+      // written with the CI's own credentials (a role in the shared account, where the bucket is).
+      const s3Env = { ...env, AMI_PIPELINE_CONFIG: s3Config, TF_CLI_ARGS_init: `${env.TF_CLI_ARGS_init ?? ""} -backend-config=use_path_style=true` };
+      const stack = "web-production";
+      const first = deploy(stack, { env: s3Env, outdir: join(s3Dir, "out-1") });
+      // Start the second apply only once the first holds the lock, so the race is decided, not hoped for.
+      const lockKey = `golden-ami/${stack}.tfstate.tflock`;
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+        if (Contents.some((o) => o.Key === lockKey)) break;
+        await sleep(100);
+      }
+      const second = await deploy(stack, { env: s3Env, outdir: join(s3Dir, "out-2") });
+      expectExit(await first, "success");
+      expect(expectExit(second, "failure")).toContain("Error acquiring the state lock");
+      const list = await runOrThrow("terraform", ["state", "list"], { cwd: join(s3Dir, "out-1", "stacks", stack), env: s3Env });
+      expect(list.stdout).toContain("aws_launch_template.");
+      expect(expectExit(await plan(stack, { env: s3Env, outdir: join(s3Dir, "out-1") }), "success")).toContain("No changes.");
+    },
+  );
 });

@@ -2,82 +2,53 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../config/load";
+import type { Document } from "yaml";
 import { changedAttributes as attributeChanges } from "../../lib/plan-report/summarize";
 import { runOrThrow } from "../../lib/process";
-import { synthesize } from "../../lib/synth";
-import { terraformEnv } from "../../lib/terraform-env";
 import { plainOutput } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { launchTemplateVersions } from "../../tools/emulator/inspect";
-import { publishAmi, PublishedAmi } from "../../tools/emulator/publish-ami";
-import type { Document } from "yaml";
-import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { applySharedAmiKey } from "../../tools/emulator/shared-key";
+import { prepareScenario, PreparedScenario } from "../../tools/emulator/prepare";
+import { ScenarioOrganization, writeScenarioConfig } from "../../tools/emulator/scenario";
+import { REGION, workerEmulator } from "./emulators";
 
-/** The account the emulator answers as (the shared account: workloads' owner filter sees its AMIs), and its region. */
+export { REGION };
+
+/** The example's shared account (it builds and shares the AMIs) and its workload account, both emulated. */
 export const SHARED_ACCOUNT = "111122223333";
-export const REGION = "ap-northeast-1";
+export const WORKLOAD_ACCOUNT = "444455556666";
 
-/** An emulator with the example synthesized against it: what every end-to-end file starts from. */
-export interface Scenario {
-  readonly emulator: Emulator;
+/** An emulated organization with the example applied as a user would: what every end-to-end file starts from. */
+export interface Scenario extends PreparedScenario {
+  /** EC2 in the example's workload account (its launch templates), as that account's administrator. */
   readonly ec2: EC2Client;
-  readonly network: EmulatedNetwork;
   readonly dir: string;
-  readonly configPath: string;
-  readonly outdir: string;
-  /** For Terraform, cdktf and golden-ami: the emulator, the configuration, local state in `dir`. */
-  readonly env: NodeJS.ProcessEnv;
-  /**
-   * Publishes build `buildVersion` of the configuration's first image as Image Builder would, at least a
-   * second after the previous one (EC2 creation dates have second resolution; "newest" must be clear).
-   */
-  publish(buildVersion: number, options?: { nameOverride?: string; commit?: string }): Promise<PublishedAmi>;
 }
 
 export interface ScenarioOptions {
   /** Start of the temporary directory's name. */
   readonly prefix: string;
-  /** Writes the configuration; default: the example on the emulated network, instance refresh off (then `edit`). */
-  readonly configure?: (dir: string, network: EmulatedNetwork) => string;
-  /** A change to the default configuration's YAML document, with the emulated network at hand. @default - none */
-  readonly edit?: (document: Document, network: EmulatedNetwork) => void;
+  /** Writes the configuration; default: the example on the emulated organization, instance refresh off (then `edit`). */
+  readonly configure?: (dir: string, emulator: Emulator) => Promise<string>;
+  /** A change to the default configuration's YAML document, with the emulated organization at hand. @default - none */
+  readonly edit?: (document: Document, organization: ScenarioOrganization) => void;
   /** Runs after the configuration is written and before synth (e.g. recording a recipe version). */
   readonly beforeSynth?: (configPath: string) => Promise<void>;
 }
 
-/**
- * Starts the emulator, writes the scenario configuration, synthesizes it and applies the shared AMI
- * key (the part of the shared stack the emulator can apply). Stop it with `scenario.emulator.stop()`.
- */
+/** Resets this worker's emulator to a new organization, writes the scenario configuration and prepares it (tools/emulator/prepare.ts). */
 export async function startScenario(options: ScenarioOptions): Promise<Scenario> {
-  const emulator = await Emulator.start({ accountId: SHARED_ACCOUNT, region: REGION });
+  const emulator = await workerEmulator();
   try {
-    const ec2 = new EC2Client(emulator.clientConfig());
-    const network = await createNetwork(ec2);
     const dir = mkdtempSync(join(tmpdir(), `${options.prefix}-`));
-    const configPath =
-      options.configure?.(dir, network) ??
-      writeScenarioConfig({ dir, network, instanceRefresh: false, edit: options.edit && ((document) => options.edit!(document, network)) });
+    const configPath = options.configure
+      ? await options.configure(dir, emulator)
+      : await writeScenarioConfig(emulator, { dir, instanceRefresh: false, editInOrganization: options.edit });
     await options.beforeSynth?.(configPath);
-    const outdir = join(dir, "out");
-    const env = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir }));
-    const synth = await synthesize({ outdir, env });
-    if (synth.code !== 0) throw new Error(`synth failed:\n${synth.stderr || synth.stdout}`);
-    await applySharedAmiKey(outdir, env);
-    // As configured now: scenarios that rewrite their configuration later keep its images.
-    const { config } = loadConfig(configPath);
-    let lastPublished = 0;
-    const publish: Scenario["publish"] = async (buildVersion, extra = {}) => {
-      await sleep(Math.max(0, lastPublished + 1100 - Date.now()));
-      const ami = await publishAmi(emulator.ec2, config, config.images[0], { buildVersion, ...extra });
-      lastPublished = Date.now();
-      return ami;
-    };
-    return { emulator, ec2, network, dir, configPath, outdir, env, publish };
+    const prepared = await prepareScenario(emulator, dir, configPath);
+    const ec2 = new EC2Client(emulator.clientConfig({ credentials: await emulator.adminOf(WORKLOAD_ACCOUNT) }));
+    return { ...prepared, ec2, dir };
   } catch (error) {
-    await emulator.stop();
     throw emulator.annotate(error);
   }
 }
@@ -135,10 +106,9 @@ export function expectExit(result: { code: number; stdout: string; stderr: strin
  */
 export function scenarioSteps(emulator: () => Emulator | undefined) {
   let failed = false;
-  afterAll(async () => {
-    const current = emulator();
-    await current?.stop();
-    if (current && !failed) current.discardLog();
+  afterAll(() => {
+    // The emulator is this worker's (emulators.ts): it is reset by the next file, stopped at the end of the run.
+    if (failed) console.error(`a step failed; the emulator's log is ${emulator()?.logFile}`);
   });
   return (name: string, body: () => Promise<void>): void => {
     it(name, () =>

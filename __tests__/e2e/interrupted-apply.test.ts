@@ -3,7 +3,7 @@ import { CreateLaunchTemplateCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { join } from "node:path";
 import { run, runOrThrow } from "../../lib/process";
 import { Emulator } from "../../tools/emulator/emulator";
-import { startScenario } from "./helpers";
+import { Scenario, startScenario, WORKLOAD_ACCOUNT } from "./helpers";
 
 // An apply killed after AWS created a resource but before Terraform recorded it leaves the resource
 // in AWS and not in state. The rerun must fail loudly, not create a second one, and
@@ -16,21 +16,18 @@ let emulator: Emulator;
 let env: NodeJS.ProcessEnv;
 let outdir: string;
 let ec2: EC2Client;
+let scenario: Scenario;
 
 const stackDir = () => join(outdir, "stacks", STACK);
 const terraform = (...args: string[]) => run("terraform", [...args, "-no-color"], { cwd: stackDir(), env });
 const orphans = () => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "orphans", STACK, "--json", "--outdir", outdir], { cwd: ROOT, env });
 
 beforeAll(async () => {
-  const scenario = await startScenario({ prefix: "interrupted" });
+  scenario = await startScenario({ prefix: "interrupted" });
   ({ emulator, ec2, outdir, env } = scenario);
   await scenario.publish(1);
   await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir(), env });
   await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir(), env });
-});
-
-afterAll(async () => {
-  await emulator?.stop();
 });
 
 describe("an interrupted apply", () => {
@@ -77,7 +74,8 @@ describe("an interrupted apply", () => {
     const result = await terraform("apply", "-input=false", "-auto-approve");
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toMatch(/AlreadyExists|already exists/i);
-    const groups = await new AutoScalingClient(emulator.clientConfig()).send(new DescribeAutoScalingGroupsCommand({}));
+    const admin = await scenario.adminOf(WORKLOAD_ACCOUNT);
+    const groups = await new AutoScalingClient(emulator.clientConfig({ credentials: admin })).send(new DescribeAutoScalingGroupsCommand({}));
     expect((groups.AutoScalingGroups ?? []).filter((g) => g.AutoScalingGroupName?.startsWith(STACK))).toHaveLength(1);
   });
 });

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
 import { planStack } from "../../lib/plan-stacks";
 import { runOrThrow } from "../../lib/process";
-import { Emulator } from "../../tools/emulator/emulator";
 import { PlanJson, startScenario } from "./helpers";
 
 // Configuration text and component documents are data: the real Terraform plans them as written,
@@ -13,7 +12,6 @@ jest.setTimeout(600_000);
 const HOSTILE = '${file("/etc/hostname")} %{ if true }yes%{ endif }';
 const ROOT = join(__dirname, "..", "..");
 
-let emulator: Emulator;
 let outdir: string;
 let env: NodeJS.ProcessEnv;
 
@@ -41,12 +39,8 @@ beforeAll(async () => {
       await runOrThrow(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "lock", "--config", configPath], { cwd: ROOT });
     },
   });
-  ({ emulator, outdir, env } = scenario);
+  ({ outdir, env } = scenario);
   await scenario.publish(1);
-});
-
-afterAll(async () => {
-  await emulator?.stop();
 });
 
 describe("configuration text reaches AWS as written (real terraform plan against the emulator)", () => {

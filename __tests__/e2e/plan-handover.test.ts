@@ -1,12 +1,11 @@
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import { run } from "../../lib/process";
-import { iamActionOf } from "../../tools/access/iam-actions";
-import type { RecordedRequest } from "../../tools/emulator/emulator";
+import { signedActions } from "../../tools/access/signers";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { expectExit, REGION, Scenario, scenarioSteps, SHARED_ACCOUNT, startScenario } from "./helpers";
 
@@ -14,7 +13,8 @@ import { expectExit, REGION, Scenario, scenarioSteps, SHARED_ACCOUNT, startScena
 // stacks synthesized with `plan --profiles` name AWS profiles, not roles. The plan job maps them to the
 // plan roles and the state reader, the apply job to the deploy roles and the state writer. Proven on
 // the emulator by who signed each call: moto hands out one access key per AssumeRole, and
-// GetCallerIdentity with that key names the role.
+// GetCallerIdentity with that key names the role. The plan job runs as the CI's plan role, which the
+// deploy roles do not trust; the apply job as the CI's deploy role.
 jest.setTimeout(600_000);
 
 const ROOT = join(__dirname, "..", "..");
@@ -23,12 +23,35 @@ const BUCKET = "golden-ami-handover-state";
 const role = (name: string) => `arn:aws:iam::${SHARED_ACCOUNT}:role/${name}`;
 
 let scenario: Scenario;
+/** The apply job's environment (the CI's deploy role) and the plan job's (its plan role). */
 let env: NodeJS.ProcessEnv;
-beforeAll(async () => {
-  scenario = await startScenario({ prefix: "handover" });
-  await new S3Client(scenario.emulator.clientConfig()).send(
+let planEnv: NodeJS.ProcessEnv;
+
+/** The state bucket's reader and writer, made by hand in the shared account as docs/ci-roles.md says. */
+async function createStateRoles(): Promise<void> {
+  const admin = await scenario.adminOf(SHARED_ACCOUNT);
+  await new S3Client(scenario.emulator.clientConfig({ credentials: admin })).send(
     new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }),
   );
+  const iam = new IAMClient(scenario.emulator.clientConfig({ credentials: admin }));
+  const { plan, deploy } = scenario.emulator.organization.ci_roles;
+  for (const [name, trusted] of [
+    ["golden-ami-state-reader", [plan, deploy]],
+    ["golden-ami-state-writer", [deploy]],
+  ] as const) {
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: [...trusted] }, Action: "sts:AssumeRole" }] };
+    await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    const access = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "s3:*", Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] }],
+    };
+    await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: "state", PolicyDocument: JSON.stringify(access) }));
+  }
+}
+
+beforeAll(async () => {
+  scenario = await startScenario({ prefix: "handover" });
+  await createStateRoles();
   // Roles by convention for every stack, and S3 state with a reader and a writer role.
   const document = parseDocument(readFileSync(scenario.configPath, "utf8"));
   document.set("ci_roles", document.createNode({}));
@@ -39,41 +62,33 @@ beforeAll(async () => {
   writeFileSync(scenario.configPath, document.toString());
   // The emulator serves buckets by path, not by virtual host; and the S3 backend's AssumeRole through a
   // profile asks STS at AWS_ENDPOINT_URL_STS, not AWS_ENDPOINT_URL. Only the test knows either.
-  env = {
-    ...scenario.env,
-    TF_CLI_ARGS_init: `${scenario.env.TF_CLI_ARGS_init ?? ""} -backend-config=use_path_style=true`,
+  const forEmulator = (base: NodeJS.ProcessEnv) => ({
+    ...base,
+    TF_CLI_ARGS_init: `${base.TF_CLI_ARGS_init ?? ""} -backend-config=use_path_style=true`,
     AWS_ENDPOINT_URL_STS: scenario.emulator.endpoint,
-  };
+  });
+  env = forEmulator(scenario.env);
+  planEnv = forEmulator(scenario.planEnv);
   await scenario.publish(1);
 });
 const step = scenarioSteps(() => scenario?.emulator);
 
-const goldenAmi = (outdir: string, ...args: string[]) =>
-  run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args, "--outdir", outdir], { cwd: ROOT, env });
+/** golden-ami in the plan job (`job: "plan"`, the CI's plan role) or the apply job (the CI's deploy role). */
+const goldenAmi = (outdir: string, ...args: string[]) => goldenAmiIn("apply", outdir, ...args);
+const goldenAmiIn = (job: "plan" | "apply", outdir: string, ...args: string[]) =>
+  run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args, "--outdir", outdir], { cwd: ROOT, env: job === "plan" ? planEnv : env });
 
-/** Who signed the calls a command made: IAM action → the roles (by name) whose credentials signed it. */
+/** Who signed the calls a command made: IAM action → the roles (by name) whose credentials signed it; the job's own role is "environment". */
 async function signers(command: () => ReturnType<typeof run>): Promise<{ output: string; by: Map<string, Set<string>> }> {
   const { result, requests } = await scenario.emulator.record(command);
   const output = expectExit(result, "success");
-  const identities = new Map<string, string>();
   const by = new Map<string, Set<string>>();
-  for (const request of requests as RecordedRequest[]) {
-    const authorization = Object.entries(request.headers).find(([k]) => k.toLowerCase() === "authorization")?.[1] ?? "";
-    const key = /Credential=([^/]+)\//.exec(authorization)?.[1] ?? "unsigned";
-    if (!identities.has(key)) identities.set(key, await identityOf(key));
-    const action = iamActionOf(request);
+  for (const { action, signer } of await signedActions(scenario.emulator, requests)) {
+    const who = signer.name.startsWith("golden-ami-ci-") ? "environment" : signer.name;
     if (!by.has(action)) by.set(action, new Set());
-    by.get(action)!.add(identities.get(key)!);
+    by.get(action)!.add(who);
   }
   return { output, by };
-}
-
-/** The role name behind an access key (assumed-role/<name>/<session>), or "environment" for the job's own. */
-async function identityOf(accessKeyId: string): Promise<string> {
-  if (accessKeyId === "unsigned") return accessKeyId;
-  const sts = new STSClient({ ...scenario.emulator.clientConfig(), credentials: { accessKeyId, secretAccessKey: "unused" } });
-  const { Arn = "" } = await sts.send(new GetCallerIdentityCommand({}));
-  return /:assumed-role\/([^/]+)\//.exec(Arn)?.[1] ?? "environment";
 }
 
 /** Every role that signed a call other than sts:AssumeRole (which the environment's credentials sign). */
@@ -91,7 +106,7 @@ describe("a plan made under the plan roles is applied under the deploy roles", (
 
   step("plan --profiles: every call is the plan role's or the state reader's, and no state lock is written", async () => {
     outdir = join(scenario.dir, "out-1");
-    const { by } = await signers(() => goldenAmi(outdir, "plan", "--profiles", STACK));
+    const { by } = await signers(() => goldenAmiIn("plan", outdir, "plan", "--profiles", STACK));
     expect(rolesUsed(by)).toEqual(new Set(["golden-ami-plan", "golden-ami-state-reader"]));
     expect(by.get("sts:AssumeRole")).toEqual(new Set(["environment"]));
     expect(actionsBy(by, "golden-ami-state-reader").filter((a) => !a.startsWith("s3:") && a !== "sts:GetCallerIdentity")).toEqual([]);
@@ -100,6 +115,15 @@ describe("a plan made under the plan roles is applied under the deploy roles", (
     expect(stack.provider.aws[0]).toMatchObject({ profile: `golden-ami-${STACK}` });
     expect(stack.provider.aws[0].assume_role).toBeUndefined();
     expect(stack.terraform.backend.s3).toMatchObject({ profile: "golden-ami-state" });
+  });
+
+  step("the plan job's own role cannot apply it: no deploy role trusts the CI's plan role, and nothing changes", async () => {
+    const refused = await goldenAmiIn("plan", outdir, "apply", STACK);
+    const output = expectExit(refused, "failure").replace(/\s+/g, " ");
+    expect(output).toContain(`assumed-role/golden-ami-ci-plan/`);
+    expect(output).toMatch(/is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::\d{12}:role\/golden-ami-(deploy|state-writer)/);
+    const s3 = new S3Client(scenario.emulator.clientConfig({ credentials: await scenario.adminOf(SHARED_ACCOUNT) }));
+    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `golden-ami/${STACK}.tfstate` }))).rejects.toMatchObject({ name: "NotFound" });
   });
 
   step("apply: the same saved plan, every change by the deploy role and the state written by the state writer", async () => {
@@ -116,7 +140,7 @@ describe("a plan made under the plan roles is applied under the deploy roles", (
   step("a saved plan whose state moved since it was made is refused, and nothing changes", async () => {
     await scenario.publish(2);
     const first = join(scenario.dir, "out-2");
-    expectExit(await goldenAmi(first, "plan", "--profiles", STACK), "success");
+    expectExit(await goldenAmiIn("plan", first, "plan", "--profiles", STACK), "success");
     const second = join(scenario.dir, "out-3");
     cpSync(first, second, { recursive: true });
     expectExit(await goldenAmi(first, "apply", STACK), "success");
@@ -130,7 +154,11 @@ describe("a plan made under the plan roles is applied under the deploy roles", (
 });
 
 describe("saved plans kept in the state bucket, not in artifacts (plan --store-plans, apply --stored-plans)", () => {
-  const s3 = () => new S3Client(scenario.emulator.clientConfig());
+  const s3 = () => new S3Client(scenario.emulator.clientConfig({ credentials: admin }));
+  let admin: Awaited<ReturnType<Scenario["adminOf"]>>;
+  beforeAll(async () => {
+    admin = await scenario.adminOf(SHARED_ACCOUNT);
+  });
   type Manifest = {
     bucket: string;
     plans: { stack: string; key: string; sha256: string; summary: { status: string; resources: { attributes: { after?: string }[] }[] } }[];
@@ -151,7 +179,7 @@ describe("saved plans kept in the state bucket, not in artifacts (plan --store-p
   step("plan stores each plan under <prefix>/plans/<stack>/<sha256>.tfplan with SSE-KMS; the manifest holds keys, hashes and summaries", async () => {
     await scenario.publish(3);
     storedOutdir = join(scenario.dir, "out-4");
-    const { by } = await signers(() => goldenAmi(storedOutdir, "plan", "--profiles", "--store-plans", STACK));
+    const { by } = await signers(() => goldenAmiIn("plan", storedOutdir, "plan", "--profiles", "--store-plans", STACK));
     expect(by.get("s3:PutObject")).toEqual(new Set(["golden-ami-state-reader"]));
     stored = manifestOf(storedOutdir);
     const bytes = readFileSync(join(storedOutdir, "stacks", STACK, "plan"));
@@ -175,7 +203,7 @@ describe("saved plans kept in the state bucket, not in artifacts (plan --store-p
   step("a stored plan replaced in the bucket is refused by its hash, and nothing changes", async () => {
     await scenario.publish(4);
     const outdir = join(scenario.dir, "out-6");
-    expectExit(await goldenAmi(outdir, "plan", "--profiles", "--store-plans", STACK), "success");
+    expectExit(await goldenAmiIn("plan", outdir, "plan", "--profiles", "--store-plans", STACK), "success");
     stored = manifestOf(outdir);
     const genuine = readFileSync(join(outdir, "stacks", STACK, "plan"));
     await s3().send(new PutObjectCommand({ Bucket: BUCKET, Key: stored.plans[0].key, Body: readFileSync(join(storedOutdir, "stacks", STACK, "plan")) }));

@@ -28,10 +28,6 @@ beforeAll(async () => {
   await publish(1);
 });
 
-afterAll(async () => {
-  await scenario?.emulator.stop();
-});
-
 describe("apply the reviewed plan", () => {
   it("applies exactly the saved plan", async () => {
     const planned = await goldenAmi("plan", STACK, "--outdir", outdir, "--json");
@@ -135,7 +131,7 @@ describe("golden-ami fleet (state outputs and image listings, no Terraform)", ()
     expect(rows.find((r) => r.workload === "web-production")).toMatchObject({ newestBuild: 3, note: "no state (never applied)" });
     const table = await goldenAmi("fleet");
     expect(table.stdout.split("\n")[0]).toMatch(/^workload\s+environment\s+account\s+running AMI\s+build\s+newest\s+behind\s+age/);
-    expect(table.stdout).toMatch(new RegExp(`${STACK}\\s+staging\\s+111122223333\\s+ami-[0-9a-f]+\\s+v2\\s+v3\\s+1\\s+0 d`));
+    expect(table.stdout).toMatch(new RegExp(`${STACK}\\s+staging\\s+444455556666\\s+ami-[0-9a-f]+\\s+v2\\s+v3\\s+1\\s+0 d`));
   });
 });
 

@@ -3,8 +3,8 @@ import { cdktfStackCommand } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { PublishedAmi } from "../../tools/emulator/publish-ami";
-import { EmulatedNetwork, writeScenarioConfig } from "../../tools/emulator/scenario";
-import { changedAttributes, expectExit, realChanges, REGION, savedPlan, Scenario, scenarioSteps, startScenario } from "./helpers";
+import { writeScenarioConfig } from "../../tools/emulator/scenario";
+import { changedAttributes, expectExit, realChanges, REGION, savedPlan, Scenario, scenarioSteps, startScenario, WORKLOAD_ACCOUNT } from "./helpers";
 
 // Staged promotion and blue/green on the emulator, with the real cdktf CLI, Terraform and provider.
 // The emulator has no instance refresh API (StartInstanceRefresh): a refresh starts when apply
@@ -14,7 +14,6 @@ jest.setTimeout(300_000);
 
 let scenario: Scenario;
 let emulator: Emulator;
-let network: EmulatedNetwork;
 let dir: string;
 let outdir: string;
 let env: NodeJS.ProcessEnv;
@@ -24,10 +23,9 @@ const ami: Record<string, PublishedAmi> = {};
 const step = scenarioSteps(() => emulator);
 
 /** Writes the scenario configuration: staging without refresh (applied), production with it (planned), and a blue/green workload. */
-function configure(blueGreen: Record<string, unknown>): void {
-  configPath = writeScenarioConfig({
+async function configure(blueGreen: Record<string, unknown>): Promise<void> {
+  configPath = await writeScenarioConfig(emulator, {
     dir,
-    network,
     edit: (document: Document) => {
       document.setIn(["workloads", 0, "auto_scaling", "instance_refresh", "enabled"], false);
       const workloads = document.get("workloads") as { items: unknown[] };
@@ -35,12 +33,12 @@ function configure(blueGreen: Record<string, unknown>): void {
         document.createNode({
           name: "web-bg",
           environment: "bluegreen",
-          account_id: "444455556666",
+          account_id: WORKLOAD_ACCOUNT,
           region: REGION,
           image: "sample",
           publish_ami_parameter: false,
-          network: { vpc_id: network.vpcId },
-          auto_scaling: { subnet_ids: network.subnetIds, instance_refresh: { enabled: false } },
+          network: { vpc_id: "vpc-00000000" }, // each workload gets its account's network (writeScenarioConfig)
+          auto_scaling: { instance_refresh: { enabled: false } },
           blue_green: blueGreen,
         }),
       );
@@ -57,13 +55,13 @@ const imageOf = async (stack: string) => (await stackOutputs(outdir, stack, env)
 beforeAll(async () => {
   scenario = await startScenario({
     prefix: "e2e-rollout",
-    configure: (scenarioDir, scenarioNetwork) => {
-      [dir, network] = [scenarioDir, scenarioNetwork];
-      configure({});
+    configure: async (scenarioDir, scenarioEmulator) => {
+      [dir, emulator] = [scenarioDir, scenarioEmulator];
+      await configure({});
       return configPath;
     },
   });
-  ({ emulator, outdir, env } = scenario);
+  ({ outdir, env } = scenario);
 });
 
 describe("staged promotion: production runs only what staging has run", () => {
@@ -125,7 +123,7 @@ describe("blue/green: each of the four steps is one configuration change and pla
 
   /** Plans the configuration, checks the changes, applies. */
   async function change(blueGreen: Record<string, unknown>, expected: [string, string[]][]) {
-    configure(blueGreen);
+    await configure(blueGreen);
     expectExit(await plan("web-bg"), "success");
     const changes = realChanges(await savedPlan(outdir, "web-bg", env));
     expect(changes.map((c) => [c.type, c.change.actions])).toEqual(expected);

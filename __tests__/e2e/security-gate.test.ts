@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Emulator } from "../../tools/emulator/emulator";
 import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { planStack } from "../../lib/plan-stacks";
 import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
@@ -12,7 +11,6 @@ import { startScenario } from "./helpers";
 // planned by the real Terraform and provider against the emulator.
 jest.setTimeout(600_000);
 
-let emulator: Emulator;
 let outdir: string;
 let env: NodeJS.ProcessEnv;
 
@@ -24,17 +22,13 @@ async function plan(stack: string): Promise<string> {
 
 beforeAll(async () => {
   // As shipped (instance refresh on): creating a group starts no refresh, so the emulator can apply it.
-  const scenario = await startScenario({ prefix: "security", configure: (dir, network) => writeScenarioConfig({ dir, network }) });
-  ({ emulator, outdir, env } = scenario);
+  const scenario = await startScenario({ prefix: "security", configure: (dir, emulator) => writeScenarioConfig(emulator, { dir }) });
+  ({ outdir, env } = scenario);
   await scenario.publish(1);
   // Production follows what staging runs, so staging must run something first.
   const staging = join(outdir, "stacks", "web-staging");
   await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: staging, env });
   await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: staging, env });
-});
-
-afterAll(async () => {
-  await emulator?.stop();
 });
 
 describe("security gate", () => {

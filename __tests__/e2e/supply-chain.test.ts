@@ -2,22 +2,22 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { run, RunResult } from "../../lib/process";
-import { Emulator } from "../../tools/emulator/emulator";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import { PublishedAmi } from "../../tools/emulator/publish-ami";
-import { createNetwork, EmulatedNetwork } from "../../tools/emulator/scenario";
-import { REGION, savedPlan, startScenario } from "./helpers";
+import { EmulatedNetwork } from "../../tools/emulator/scenario";
+import { REGION, savedPlan, Scenario, startScenario, WORKLOAD_ACCOUNT } from "./helpers";
 
 // Promotion channels and revocation, end to end on the emulator: promote → plan → apply, and
 // revoke → plan, in two regions: the image distributes to a second region, where each build's copy has
-// its own id and the same name, and a production workload there follows the same channel. The emulator
-// answers as one account, so production "in another account" is the same account here; the
-// cross-account parts (owner filter, no SSM read) are pinned by unit tests.
+// its own id and the same name, and a production workload there follows the same channel. The AMIs
+// are the shared account's, seen by the workload account through their launch permission to the
+// organization; staging and production share the example's workload account (production starts by
+// following staging through SSM, which is read in one account only).
 jest.setTimeout(900_000);
 
 const ROOT = join(__dirname, "..", "..");
 const SECOND_REGION = "eu-west-1";
-let emulator: Emulator;
+let scenario: Scenario;
 let env: NodeJS.ProcessEnv;
 let outdir: string;
 let configPath: string;
@@ -51,21 +51,17 @@ function addSecondRegionWorkload(network: EmulatedNetwork, ami: Record<string, s
 }
 
 beforeAll(async () => {
-  const scenario = await startScenario({
+  scenario = await startScenario({
     prefix: "supply",
     edit: (document) => document.setIn(["images", 0, "distribution", "regions"], document.createNode([REGION, SECOND_REGION])),
   });
-  ({ emulator, outdir, env, configPath } = scenario);
+  ({ outdir, env, configPath } = scenario);
   publish = async (build) => {
     const ami = await scenario.publish(build);
     amis[build] = ami;
     return ami;
   };
   await publish(1);
-});
-
-afterAll(async () => {
-  await emulator?.stop();
 });
 
 describe("promotion channels", () => {
@@ -92,7 +88,7 @@ describe("promotion channels", () => {
   it("a workload in another region follows the same channel onto that region's copy of the build", async () => {
     expect(amis[1].copies[SECOND_REGION]).toMatch(/^ami-/);
     expect(amis[1].copies[SECOND_REGION]).not.toBe(amis[1].imageId);
-    addSecondRegionWorkload(await createNetwork(emulator.ec2(SECOND_REGION)), { source: "channel", channel: "production" });
+    addSecondRegionWorkload(await scenario.networkOf(WORKLOAD_ACCOUNT, SECOND_REGION), { source: "channel", channel: "production" });
     await planAndApply("web-production-eu");
     expect(await stackOutputs(outdir, "web-production-eu", env)).toMatchObject({ ami_id: amis[1].copies[SECOND_REGION], ami_name: amis[1].name });
     // Both regions run one build: promote compares builds, not ids, and promotes from production.

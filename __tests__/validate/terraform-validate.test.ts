@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeScenarioConfig } from "../../tools/emulator/scenario";
+import { writeConfigCopy } from "../../tools/emulator/scenario";
 import { runOrThrow } from "../../lib/process";
 import { synthesize } from "../../lib/synth";
 import { terraformEnv } from "../../lib/terraform-env";
@@ -38,7 +38,7 @@ describe("terraform validate on every stack of the example configuration", () =>
 describe("terraform validate on a blue/green workload with both colours", () => {
   it("is valid Terraform", async () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-bg-"));
-    const configPath = writeScenarioConfig({
+    const configPath = writeConfigCopy({
       dir,
       edit: (document) =>
         document.setIn(
@@ -56,24 +56,27 @@ describe("terraform validate on a blue/green workload with both colours", () => 
 });
 
 describe("terraform validate on a bootstrap stack (AMI_PIPELINE_BOOTSTRAP=1)", () => {
-  it("synthesizes one per account (the shared account's here, holding the workload part too), valid Terraform, with no wildcard action", async () => {
+  it("synthesizes one per account (the shared account's holding the workload part too), valid Terraform, with no wildcard action", async () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-bootstrap-"));
-    const configPath = writeScenarioConfig({
+    const configPath = writeConfigCopy({
       dir,
-      edit: (document) =>
+      edit: (document) => {
         document.set(
           "bootstrap",
           document.createNode({
             plan_trusted_by: ["arn:aws:iam::123456789012:role/golden-ami-ci-plan"],
             deploy_trusted_by: ["arn:aws:iam::123456789012:role/golden-ami-ci-deploy"],
           }),
-        ),
+        );
+        // One account playing both parts: the workloads in the shared account.
+        for (const i of [0, 1]) document.setIn(["workloads", i, "account_id"], document.getIn(["shared", "account_id"]));
+      },
     });
     const outdir = join(dir, "out");
     const synth = await synthesize({ outdir, configPath, env: { ...process.env, AMI_PIPELINE_BOOTSTRAP: "1" } });
     expect(synth.stderr).toBe("");
     const bootstraps = readdirSync(join(outdir, "stacks")).filter((s) => s.startsWith("bootstrap-"));
-    expect(bootstraps).toEqual(["bootstrap-111122223333"]); // the scenario puts every workload in the emulated (shared) account
+    expect(bootstraps).toEqual(["bootstrap-111122223333"]);
     expect(readFileSync(join(outdir, "stacks", bootstraps[0], "cdk.tf.json"), "utf8")).toMatch(/SharedImagesAndNotifications.*WorkloadComputeAndScaling/);
     await validate(join(outdir, "stacks", bootstraps[0]));
     const stack = readFileSync(join(outdir, "stacks", bootstraps[0], "cdk.tf.json"), "utf8");

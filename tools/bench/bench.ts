@@ -1,16 +1,13 @@
 // npm run bench: the performance budget, measured in one run and written to bench/RESULTS.md.
-import { EC2Client } from "@aws-sdk/client-ec2";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import type { Document } from "yaml";
-import { withEmulator } from "../emulator/emulator";
-import { publishAmi } from "../emulator/publish-ami";
-import { createNetwork, EmulatedNetwork, writeScenarioConfig } from "../emulator/scenario";
-import { applySharedAmiKey } from "../emulator/shared-key";
-import { loadConfig } from "../../config/load";
+import { Emulator, withEmulator } from "../emulator/emulator";
+import { prepareScenario } from "../emulator/prepare";
+import { writeConfigCopy, writeScenarioConfig } from "../emulator/scenario";
 import { run } from "../../lib/process";
-import { APP_COMMAND, PROJECT_ROOT, synthesize } from "../../lib/synth";
+import { APP_COMMAND, PROJECT_ROOT } from "../../lib/synth";
 import { TERRAFORM_GOGC, terraformEnv } from "../../lib/terraform-env";
 
 const RUNS = 3;
@@ -44,20 +41,20 @@ async function measure(command: string, args: string[], options: { cwd?: string;
 }
 
 /** The example with `count` more workloads (or only those, `replace`), each a copy of web-staging under another name. */
-function manyWorkloads(dir: string, count: number, options: { replace?: boolean; network?: EmulatedNetwork } = {}): string {
-  return writeScenarioConfig({
-    dir,
-    network: options.network,
-    instanceRefresh: options.network ? false : undefined,
-    edit: (document: Document) => {
-      const template = (document.getIn(["workloads", 0]) as { toJSON(): Record<string, unknown> }).toJSON();
-      const workloads = document.get("workloads") as { items: unknown[] };
-      if (options.replace) workloads.items.splice(0);
-      for (let i = 0; i < count; i++)
-        workloads.items.push(document.createNode({ ...template, name: `app-${i}`, environment: `env${i}`, ami: { source: "latest" } }));
-    },
-  });
+function addWorkloads(count: number, replace = false) {
+  return (document: Document) => {
+    const template = (document.getIn(["workloads", 0]) as { toJSON(): Record<string, unknown> }).toJSON();
+    const workloads = document.get("workloads") as { items: unknown[] };
+    if (replace) workloads.items.splice(0);
+    for (let i = 0; i < count; i++)
+      workloads.items.push(document.createNode({ ...template, name: `app-${i}`, environment: `env${i}`, ami: { source: "latest" } }));
+  };
 }
+
+const manyWorkloads = (dir: string, count: number, replace = false) => writeConfigCopy({ dir, edit: addWorkloads(count, replace) });
+/** The same on the emulated organization (its accounts and networks), instance refresh off. */
+const manyWorkloadsIn = (emulator: Emulator, dir: string, count: number) =>
+  writeScenarioConfig(emulator, { dir, instanceRefresh: false, edit: addWorkloads(count, true) });
 
 const GOLDEN_AMI = join(PROJECT_ROOT, "bin", "golden-ami.js");
 
@@ -68,7 +65,7 @@ async function main(): Promise<void> {
   const app = (configPath: string, outdir: string) =>
     measure("sh", ["-c", APP_COMMAND], { env: { ...process.env, AMI_PIPELINE_CONFIG: configPath, CDKTF_OUTDIR: outdir } });
 
-  const example = writeScenarioConfig({ dir: mkdtempSync(join(work, "example-")) });
+  const example = writeConfigCopy({ dir: mkdtempSync(join(work, "example-")) });
   const synth = await app(example, join(work, "synth-example"));
   add({
     what: "app synth, example (cdktf.json app: esbuild bundle + node)",
@@ -79,24 +76,20 @@ async function main(): Promise<void> {
   const many = manyWorkloads(mkdtempSync(join(work, "many-")), 100);
   const hundred = await app(many, join(work, "synth-many"));
   add({ what: "app synth, 100 more workloads", ...hundred, target: "≤ 3 s, ≤ 300 MiB", met: hundred.seconds <= 3 && hundred.peakMiB <= 300 });
-  const thousand = await app(manyWorkloads(mkdtempSync(join(work, "thousand-")), 1000, { replace: true }), join(work, "synth-thousand"));
+  const thousand = await app(manyWorkloads(mkdtempSync(join(work, "thousand-")), 1000, true), join(work, "synth-thousand"));
   add({ what: "app synth, 1,000 workloads", ...thousand, target: "≤ 30 s, ≤ 2,048 MiB", met: thousand.seconds <= 30 && thousand.peakMiB <= 2048 });
   const cli = await measure(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", join(work, "cli-synth")], {
     env: { ...terraformEnv(), AMI_PIPELINE_CONFIG: example },
   });
   add({ what: "cdktf synth (CLI), example", ...cli });
 
-  await withEmulator({ accountId: "111122223333", region: "ap-northeast-1" }, async (emulator) => {
-    const ec2 = new EC2Client(emulator.clientConfig());
+  await withEmulator({ region: "ap-northeast-1" }, async (emulator) => {
     const dir = mkdtempSync(join(work, "plan-"));
-    const configPath = writeScenarioConfig({ dir, network: await createNetwork(ec2), instanceRefresh: false });
+    const prepared = await prepareScenario(emulator, dir, await writeScenarioConfig(emulator, { dir, instanceRefresh: false }));
     // cdktf and a raw `terraform plan` as users run them: Go's default GC (only golden-ami sets GOGC).
-    const env = { ...terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: configPath, AMI_PIPELINE_STATE_DIR: dir })), GOGC: undefined };
-    const outdir = join(dir, "out");
-    await synthesize({ outdir, env });
-    await applySharedAmiKey(outdir, env);
-    const { config } = loadConfig(configPath);
-    await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: 1 });
+    const env = { ...prepared.env, GOGC: undefined };
+    const outdir = prepared.outdir;
+    await prepared.publish(1);
     const stackDir = join(outdir, "stacks", STACK);
     const init = await measure("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env, runs: 1 });
     const raw = await measure("terraform", ["plan", "-input=false", "-no-color", "-lock=false"], { cwd: stackDir, env });
@@ -128,10 +121,9 @@ async function main(): Promise<void> {
     console.log(`ratios to raw plan: cdktf ${rawRatio.cdktf.toFixed(2)}x, fastest path ${rawRatio.fast.toFixed(2)}x`);
 
     // Many accounts: 1 shared + 12 applied workloads with nothing to change, planned by golden-ami plan.
-    const network = await createNetwork(ec2);
     const fleetDir = mkdtempSync(join(work, "twelve-"));
-    const twelve = manyWorkloads(fleetDir, 12, { replace: true, network });
-    const twelveEnv = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: twelve, AMI_PIPELINE_STATE_DIR: fleetDir }));
+    const twelve = await manyWorkloadsIn(emulator, fleetDir, 12);
+    const twelveEnv = { ...prepared.env, AMI_PIPELINE_CONFIG: twelve, AMI_PIPELINE_STATE_DIR: fleetDir };
     const twelveOut = join(fleetDir, "out");
     const workloads = Array.from({ length: 12 }, (_, i) => `app-${i}`);
     await runChecked(process.execPath, [GOLDEN_AMI, "plan", ...workloads, "--outdir", twelveOut], twelveEnv);
@@ -162,8 +154,8 @@ async function main(): Promise<void> {
     // Scaling: stacks planned from scratch (every resource to add, so show -json runs too).
     for (const count of [1, 13, 50]) {
       const curveDir = mkdtempSync(join(work, `curve-${count}-`));
-      const curve = manyWorkloads(curveDir, count - 1, { replace: true, network });
-      const curveEnv = terraformEnv(emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: curve, AMI_PIPELINE_STATE_DIR: curveDir }));
+      const curve = await manyWorkloadsIn(emulator, curveDir, count - 1);
+      const curveEnv = { ...prepared.env, AMI_PIPELINE_CONFIG: curve, AMI_PIPELINE_STATE_DIR: curveDir };
       const first = await measure(process.execPath, [GOLDEN_AMI, "plan", "--outdir", join(curveDir, "out")], { env: curveEnv, runs: 1 });
       add({
         what: `scaling: golden-ami plan of ${count} stack(s) (first run, every resource new), per stack`,
@@ -174,9 +166,9 @@ async function main(): Promise<void> {
 
     // Fleet over 1,000 workloads: generated local state files, AMIs on the emulator, no Terraform.
     const fleetWork = mkdtempSync(join(work, "fleet-"));
-    const thousandConfig = manyWorkloads(fleetWork, 1000, { replace: true });
+    const thousandConfig = manyWorkloads(fleetWork, 1000, true);
     const images = [];
-    for (let build = 1; build <= 5; build++) images.push(await publishAmi(emulator.ec2, config, config.images[0], { buildVersion: build }));
+    for (let build = 2; build <= 6; build++) images.push(await prepared.publish(build));
     for (let i = 0; i < 1000; i++) {
       const ami = images[i % images.length];
       writeFileSync(
@@ -188,7 +180,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    const fleetEnv = emulator.env({ ...process.env, AMI_PIPELINE_CONFIG: thousandConfig, AMI_PIPELINE_STATE_DIR: fleetWork });
+    const fleetEnv = { ...prepared.env, AMI_PIPELINE_CONFIG: thousandConfig, AMI_PIPELINE_STATE_DIR: fleetWork };
     const fleet = await measure(process.execPath, [GOLDEN_AMI, "fleet", "--json"], { env: fleetEnv, runs: 3 });
     add({ what: "golden-ami fleet, 1,000 workloads (local state, one image listing)", ...fleet, target: "< 10 s", met: fleet.seconds < 10 });
   });

@@ -1,16 +1,16 @@
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeOrganizationCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Document, parseDocument } from "yaml";
 import { EXAMPLE_CONFIG } from "../../config/load";
 import { recipeLockPath } from "../../config/recipe-lock";
 import type { StateConfig } from "../../config/schema";
+import type { Emulator } from "./emulator";
 
-export interface ScenarioOptions {
+export interface ConfigCopyOptions {
   /** Directory that receives config.yaml and its recipe lock. */
   readonly dir: string;
-  /** Network that exists where the stacks run (the emulator). @default - the example's ids */
-  readonly network?: EmulatedNetwork;
   /**
    * Keep the workloads' instance refresh. The emulator has no instance refresh API
    * (StartInstanceRefresh), so runs against it switch it off. @default true
@@ -28,17 +28,127 @@ export interface EmulatedNetwork {
 }
 
 /**
- * The example configuration with only what a run needs changed: network ids that exist where it
- * runs, its templates copied beside it, and the options above. Returns its path.
+ * The example configuration, its templates copied beside it, with the options above: what needs no
+ * AWS at all (synth, terraform validate, benchmarks of synth). Returns its path.
  */
-export function writeScenarioConfig(options: ScenarioOptions): string {
+export function writeConfigCopy(options: ConfigCopyOptions): string {
+  const document = exampleDocument(options);
+  options.edit?.(document);
+  return writeDocument(options.dir, document);
+}
+
+export interface ScenarioConfigOptions extends ConfigCopyOptions {
+  /** A change to the document, with the emulated organization at hand (OU ARNs by path). @default - none */
+  readonly editInOrganization?: (document: Document, organization: ScenarioOrganization) => void;
+}
+
+/** What a scenario's edits may name of the emulated organization. */
+export interface ScenarioOrganization {
+  readonly arn: string;
+  /** The ARN of an OU by its path, such as "workloads/prod". */
+  ouArn(path: string): string;
+}
+
+/** The example's network ids: placeholders every emulator scenario replaces with its accounts' own networks. */
+const NETWORK_FIELDS = { vpc: "vpc_id", subnets: "subnet_ids" } as const;
+
+/**
+ * The example configuration as it runs on the emulated organization: its organization ARN read from
+ * the emulator's Organizations API, every stack in its own account reached through the per-account
+ * roles (ci_roles, with a bootstrap section trusting the CI's roles), each workload on a network of
+ * its own account and region and each image's build on one in the shared account, the options above.
+ * A configuration naming an account the emulator does not have is refused, naming the accounts that
+ * exist. Returns its path.
+ */
+export async function writeScenarioConfig(emulator: Emulator, options: ScenarioConfigOptions): Promise<string> {
+  const document = exampleDocument(options);
+  const organization = await scenarioOrganization(emulator);
+  document.setIn(["organization", "arn"], organization.arn);
+  document.set("ci_roles", document.createNode({}));
+  document.set(
+    "bootstrap",
+    document.createNode({
+      // The CI's deploy role plans too (every stage's plan before its apply), and only it deploys.
+      plan_trusted_by: [emulator.organization.ci_roles.plan, emulator.organization.ci_roles.deploy],
+      deploy_trusted_by: [emulator.organization.ci_roles.deploy],
+    }),
+  );
+  options.edit?.(document);
+  options.editInOrganization?.(document, organization);
+  checkAccounts(emulator, document);
+  await placeOnNetworks(emulator, document);
+  return writeDocument(options.dir, document);
+}
+
+/** The organization's ARN and its OUs', as the emulator's Organizations API reports them. */
+export async function scenarioOrganization(emulator: Emulator): Promise<ScenarioOrganization> {
+  const organizations = new OrganizationsClient(emulator.clientConfig({ region: "us-east-1" }));
+  const { Organization } = await organizations.send(new DescribeOrganizationCommand({}));
+  if (!Organization?.Arn) throw new Error("the emulator's DescribeOrganization returned no organization");
+  const units = new Map(emulator.organization.organizational_units.map((unit) => [unit.path, unit.arn]));
+  return {
+    arn: Organization.Arn,
+    ouArn: (path) => {
+      const arn = units.get(path);
+      if (!arn) throw new Error(`the emulated organization has no OU "${path}"; it has ${[...units.keys()].join(", ")}`);
+      return arn;
+    },
+  };
+}
+
+function checkAccounts(emulator: Emulator, document: Document): void {
+  const known = new Set(emulator.accounts.map((a) => a.id));
+  const used = [
+    ["shared.account_id", document.getIn(["shared", "account_id"])],
+    ...itemsOf(document, "workloads").map((_, i) => [`workloads[${i}].account_id`, document.getIn(["workloads", i, "account_id"])]),
+  ] as [string, string][];
+  const missing = used.filter(([, account]) => !known.has(String(account)));
+  if (missing.length > 0) {
+    throw new Error(
+      `the scenario names accounts the emulated organization does not have: ${missing.map(([field, account]) => `${field} = ${account}`).join(", ")}; ` +
+        `it has ${emulator.accounts.map((a) => `${a.id} (${a.name})`).join(", ")} (tools/emulator/organization.json)`,
+    );
+  }
+}
+
+const networks = new WeakMap<Emulator, Map<string, Promise<EmulatedNetwork>>>();
+
+/**
+ * The network of an account and region on this emulator, made on first use: rewriting a scenario's
+ * configuration keeps its workloads on the same VPC. (A reset emulator is a new Emulator object.)
+ */
+export function networkOf(emulator: Emulator, accountId: string, region: string = emulator.region): Promise<EmulatedNetwork> {
+  if (!networks.has(emulator)) networks.set(emulator, new Map());
+  const known = networks.get(emulator)!;
+  const key = `${accountId}/${region}`;
+  if (!known.has(key))
+    known.set(
+      key,
+      emulator.adminOf(accountId).then((credentials) => createNetwork(new EC2Client(emulator.clientConfig({ region, credentials })))),
+    );
+  return known.get(key)!;
+}
+
+/** Every workload on a network of its own account and region; every image's build on one in the shared account. */
+async function placeOnNetworks(emulator: Emulator, document: Document): Promise<void> {
+  const place = (account: string, region: string) => networkOf(emulator, account, region);
+  const sharedAccount = String(document.getIn(["shared", "account_id"]));
+  const sharedRegion = String(document.getIn(["shared", "region"]));
+  for (const [i] of itemsOf(document, "images").entries()) {
+    const network = await place(sharedAccount, sharedRegion);
+    document.setIn(["images", i, "network", "vpc_id"], network.vpcId);
+    document.setIn(["images", i, "network", "subnet_id"], network.subnetIds[0]);
+  }
+  for (const [i] of itemsOf(document, "workloads").entries()) {
+    const network = await place(String(document.getIn(["workloads", i, "account_id"])), String(document.getIn(["workloads", i, "region"])));
+    document.setIn(["workloads", i, "network", NETWORK_FIELDS.vpc], network.vpcId);
+    document.setIn(["workloads", i, "auto_scaling", NETWORK_FIELDS.subnets], document.createNode(network.subnetIds));
+  }
+}
+
+function exampleDocument(options: ConfigCopyOptions): Document {
   const document = parseDocument(readFileSync(EXAMPLE_CONFIG, "utf8"));
-  const workloads = document.get("workloads") as { items: unknown[] };
-  workloads.items.forEach((_, i) => {
-    if (options.network) {
-      document.setIn(["workloads", i, "network", "vpc_id"], options.network.vpcId);
-      document.setIn(["workloads", i, "auto_scaling", "subnet_ids"], document.createNode(options.network.subnetIds));
-    }
+  itemsOf(document, "workloads").forEach((_, i) => {
     if (options.instanceRefresh === false) document.setIn(["workloads", i, "auto_scaling", "instance_refresh", "enabled"], false);
     // Templates must lie inside the configuration's directory: copy them beside the scenario's config.
     const template = document.getIn(["workloads", i, "user_data", "template"]) as string | undefined;
@@ -48,19 +158,21 @@ export function writeScenarioConfig(options: ScenarioOptions): string {
     }
   });
   if (options.state) document.set("state", document.createNode(options.state));
-  options.edit?.(document);
-  // The emulator answers as one account (the shared one, MOTO_ACCOUNT_ID), and every provider accepts
-  // only the account its configuration names (allowed_account_ids). So the scenario, not a switch in
-  // the stacks, says every workload lives in that account: there is no guard to turn off by mistake.
-  const emulatedAccount = document.getIn(["shared", "account_id"]);
-  (document.get("workloads") as { items: unknown[] }).items.forEach((_, i) => document.setIn(["workloads", i, "account_id"], emulatedAccount));
-  const configPath = join(options.dir, "config.yaml");
+  return document;
+}
+
+function writeDocument(dir: string, document: Document): string {
+  const configPath = join(dir, "config.yaml");
   writeFileSync(configPath, document.toString());
   copyFileSync(recipeLockPath(EXAMPLE_CONFIG), recipeLockPath(configPath));
   return configPath;
 }
 
-/** A VPC with two subnets in the emulated account, for the workloads' groups. */
+function itemsOf(document: Document, key: string): unknown[] {
+  return (document.get(key) as { items?: unknown[] } | undefined)?.items ?? [];
+}
+
+/** A VPC with two subnets, for the workloads' groups (in the account and region of `ec2`). */
 export async function createNetwork(ec2: EC2Client): Promise<EmulatedNetwork> {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));
   if (!Vpc?.VpcId) throw new Error("CreateVpc returned no VPC id");
