@@ -8,7 +8,12 @@ import { ListKeysCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DescribeOrganizationCommand, ListAccountsCommand, ListParentsCommand } from "@aws-sdk/client-organizations";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../../lib/process";
 import type { Emulator } from "../../tools/emulator/emulator";
+import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import {
   Clients,
   clientsOf,
@@ -76,11 +81,11 @@ describe("credentials no account issued are refused (authentication.py)", () => 
   const unknown = { accessKeyId: "AKIAUNKNOWN000000000", secretAccessKey: "x" };
   const config = () => emulator.clientConfig({ credentials: unknown });
   it.each([
-    ["STS", () => new STSClient(config()).send(new GetCallerIdentityCommand({})), "InvalidClientTokenId"],
-    ["EC2", () => new EC2Client(config()).send(new DescribeVpcsCommand({})), "InvalidClientTokenId"],
-    ["KMS (JSON protocol)", () => new KMSClient(config()).send(new ListKeysCommand({})), "UnrecognizedClientException"],
-    ["S3", () => new S3Client(config()).send(new ListBucketsCommand({})), "InvalidAccessKeyId"],
-  ])("%s answers %s", async (_, call, code) => {
+    ["STS", "InvalidClientTokenId", () => new STSClient(config()).send(new GetCallerIdentityCommand({}))],
+    ["EC2", "InvalidClientTokenId", () => new EC2Client(config()).send(new DescribeVpcsCommand({}))],
+    ["KMS (JSON protocol)", "UnrecognizedClientException", () => new KMSClient(config()).send(new ListKeysCommand({}))],
+    ["S3", "InvalidAccessKeyId", () => new S3Client(config()).send(new ListBucketsCommand({}))],
+  ])("%s answers %s", async (_, code, call) => {
     expect((await failure(call())).name).toBe(code);
   });
 
@@ -142,5 +147,35 @@ describe("AssumeRole (sts_assume_role.py)", () => {
     const deploy = clientsOf(emulator, await emulator.assume(emulator.organization.ci_roles.deploy));
     expect((await failure(assume(plan, `arn:aws:iam::${SHARED}:role/golden-ami-deploy`))).name).toBe("AccessDenied");
     await expect(assume(deploy, `arn:aws:iam::${SHARED}:role/golden-ami-deploy`)).resolves.toBeDefined();
+  });
+});
+
+describe("bad input to the harness", () => {
+  it("a configuration naming an account the organization does not have: the scenario says which, and which exist", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "unknown-account-"));
+    await expect(writeScenarioConfig(emulator, { dir, edit: (document) => document.setIn(["workloads", 1, "account_id"], "123412341234") })).rejects.toThrow(
+      /names accounts the emulated organization does not have: workloads\[1\]\.account_id = 123412341234; it has 111122223333 \(shared\), .*999988887777 \(outsider\)/,
+    );
+  });
+
+  it("npm run emulator on a port already in use: one line naming the port, exit 2", async () => {
+    const port = new URL(emulator.endpoint).port;
+    const result = await run(join(__dirname, "..", "..", "node_modules", ".bin", "tsx"), [
+      join(__dirname, "..", "..", "tools", "emulator", "cli.ts"),
+      "--port",
+      port,
+    ]);
+    expect(result.code).toBe(2);
+    expect(
+      result.stderr
+        .trim()
+        .split("\n")
+        .filter(
+          (line) =>
+            !/NodeVersionSupportWarning|node >=22|^\s*$|To continue|security updates|More information|trace-warnings|versions published|will require/.test(
+              line,
+            ),
+        ),
+    ).toEqual([`port ${port} is already in use on 127.0.0.1: stop what listens there or choose another --port`]);
   });
 });
