@@ -53,10 +53,14 @@ export class ImageLifecyclePolicy extends Construct {
     super(scope, id);
     // lastLaunched protects only AMIs with a recorded launch: a steady fleet that launches nothing is
     // not protected by it, so AMIs that channels serve or workloads pin carry the retain tag.
+    // Every boolean is spelled out: provider 5.100 reads an unset is_public (or containers) back as
+    // false and fails the apply with "Provider produced inconsistent result after apply"
+    // (hashicorp/terraform-provider-aws#43752, fixed after 5.100 by #43925; seen on the emulator).
     const inUse = [
       {
         amis: [
           {
+            isPublic: false,
             lastLaunched: [{ unit: "DAYS", value: props.keepIfLaunchedWithinDays ?? 30 }],
             ...(props.retainTag ? { tagMap: { [props.retainTag]: "true" } } : {}),
           },
@@ -73,12 +77,12 @@ export class ImageLifecyclePolicy extends Construct {
       policyDetail: [
         // Without includeResources.amis only the Image Builder image is deprecated: its AMIs stay "latest".
         {
-          action: [{ type: "DEPRECATE", includeResources: [{ amis: true }] }],
+          action: [{ type: "DEPRECATE", includeResources: [{ amis: true, snapshots: false, containers: false }] }],
           filter: [{ type: "COUNT", value: props.deprecateBeyondNewest ?? 3 }],
           exclusionRules: inUse,
         },
         {
-          action: [{ type: "DELETE", includeResources: [{ amis: true, snapshots: true }] }],
+          action: [{ type: "DELETE", includeResources: [{ amis: true, snapshots: true, containers: false }] }],
           filter: [{ type: "COUNT", value: props.deleteBeyondNewest ?? 10 }],
           exclusionRules: inUse,
         },

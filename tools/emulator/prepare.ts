@@ -8,7 +8,7 @@ import { bootstrapAccounts } from "./bootstrap";
 import type { AwsCredentials, Emulator } from "./emulator";
 import { publishAmi, PublishedAmi, PublishingAccount } from "./publish-ami";
 import { EmulatedNetwork, networkOf } from "./scenario";
-import { applySharedAmiKey } from "./shared-key";
+import { applySharedStack } from "./shared-stack";
 
 /** A configuration applied to the emulated organization as a user would, ready for plans and applies. */
 export interface PreparedScenario {
@@ -47,7 +47,7 @@ export async function prepareScenario(emulator: Emulator, dir: string, configPat
   const outdir = join(dir, "out");
   const synth = await synthesize({ outdir, env });
   if (synth.code !== 0) throw new Error(`synth failed:\n${synth.stderr || synth.stdout}`);
-  await applySharedAmiKey(outdir, env);
+  await applySharedStack(outdir, env);
   const shared = await emulator.adminOf(loadConfig(configPath).config.shared.account_id);
   let lastPublished = 0;
   const publish: PreparedScenario["publish"] = async (buildVersion, extra = {}) => {

@@ -13,15 +13,18 @@ def install() -> None:
     os.environ.setdefault("MOTO_ENABLE_AMI_VALIDATION", "true")
     os.environ.pop("MOTO_ACCOUNT_ID", None)  # one account for every request would undo the organization
 
-    from . import corrections, organization
+    from . import corrections, imagebuilder, organization
+    from .imagebuilder import builds
 
     corrections.apply_all()
+    imagebuilder.register()
 
     from moto.moto_api._internal.models import MotoAPIBackend
 
     reset = MotoAPIBackend.reset
 
     def reset_and_rebuild(self: MotoAPIBackend) -> None:
+        builds.on_reset()
         reset(self)
         organization.build()
 

@@ -15,6 +15,7 @@ from . import (
     autoscaling_launches,
     autoscaling_names,
     encrypted_launches,
+    iam_managed_policies,
     iam_policy_simulator,
     kms_cross_account,
     kms_replica_keys,
@@ -25,6 +26,7 @@ from . import (
 ALL = [
     authentication,
     sts_assume_role,
+    iam_managed_policies,
     iam_policy_simulator,
     ami_register,
     ami_visibility,

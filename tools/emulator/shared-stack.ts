@@ -1,0 +1,10 @@
+import { join } from "node:path";
+import { SHARED_STACK_NAME } from "../../config/conventions";
+import { runOrThrow } from "../../lib/process";
+
+/** `terraform apply` of the shared stack of a synthesized app in `outdir` (what `cdktf deploy shared` does), as `env`'s credentials. */
+export async function applySharedStack(outdir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const cwd = join(outdir, "stacks", SHARED_STACK_NAME);
+  await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd, env });
+  await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd, env });
+}
