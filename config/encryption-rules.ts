@@ -22,6 +22,7 @@ export function encryptionAndLifecycleProblems(config: Config): Problem[] {
           },
         ]
       : []),
+    ...rootDeviceProblems(image, i),
     ...(image.lifecycle.enabled && image.lifecycle.delete_beyond_newest < image.lifecycle.deprecate_beyond_newest
       ? [
           {
@@ -31,6 +32,33 @@ export function encryptionAndLifecycleProblems(config: Config): Problem[] {
         ]
       : []),
   ]);
+}
+
+/**
+ * Root devices of AWS-managed parent images by name prefix (EC2 user guide, "Root volumes for your
+ * Amazon EC2 instances": Amazon Linux /dev/xvda, Ubuntu and Windows /dev/sda1). A recipe that maps
+ * another device adds an extra volume and leaves the root as the parent has it: unencrypted.
+ */
+const MANAGED_ROOT_DEVICES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^(?:arn:[^:]+:imagebuilder:[^:]+:aws:image\/)?amazon-linux-/, "/dev/xvda"],
+  [/^(?:arn:[^:]+:imagebuilder:[^:]+:aws:image\/)?(?:ubuntu-|windows-)/, "/dev/sda1"],
+];
+
+function rootDeviceProblems(image: ImageConfig, i: number): Problem[] {
+  const problems: Problem[] = [];
+  const expected = MANAGED_ROOT_DEVICES.find(([prefix]) => prefix.test(image.parent_image))?.[1];
+  if (expected && image.root_device_name !== expected)
+    problems.push({
+      path: `images[${i}].root_device_name`,
+      message: `got ${showValue(image.root_device_name)}, but ${image.parent_image}'s root device is ${expected}: the recipe would add a volume and leave the root unencrypted; expected ${expected}`,
+    });
+  const clash = image.block_devices.findIndex((device) => device.device_name === image.root_device_name);
+  if (clash >= 0)
+    problems.push({
+      path: `images[${i}].block_devices[${clash}].device_name`,
+      message: `got ${showValue(image.root_device_name)}, the root device (root_device_name); expected an extra device such as /dev/xvdb`,
+    });
+  return problems;
 }
 
 /** The region of a KMS key or alias ARN (arn:partition:kms:<region>:account:…). */

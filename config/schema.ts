@@ -14,6 +14,8 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 const IMAGE_BUILDER_CRON = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
 const IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const DEVICE_NAME = /^\/dev\/(sd[a-z]|xvd[a-z]{1,2}|nvme\d+n\d+)$/;
+/** Root devices add a partition number (Ubuntu and Windows: /dev/sda1). */
+const ROOT_DEVICE_NAME = /^\/dev\/(sd[a-z]\d{0,2}|xvd[a-z]{1,2}|nvme\d+n\d+)$/;
 const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const RESOURCE_ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`);
 const PARENT_IMAGE =
@@ -213,6 +215,11 @@ export const ImageSchema = z.strictObject({
     .describe("An AMI id, an Image Builder image ARN, or an AWS-managed image such as amazon-linux-2023-x86/x.x.x."),
   version: semver.default("1.0.0").describe("Recipe version, MAJOR.MINOR.PATCH; recorded in the recipe lock (golden-ami lock)."),
   components: z.array(ComponentRefSchema).min(1).describe("Build and test components, in order."),
+  root_device_name: matches(ROOT_DEVICE_NAME, "a root device name such as /dev/xvda or /dev/sda1")
+    .default("/dev/xvda")
+    .describe(
+      "The parent image's root device (Amazon Linux /dev/xvda, Ubuntu and Windows /dev/sda1). With a customer-managed key the recipe maps it encrypted with that key: a distribution's key encrypts only the copies in other regions, never the AMI a build makes in the shared region.",
+    ),
   block_devices: z.array(BlockDeviceSchema).default([]).describe("Extra EBS volumes of the recipe (the root volume comes from the parent image)."),
   instance_types: z
     .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, { message: "expected an instance type such as t3.small" }))

@@ -65,6 +65,8 @@ export interface GoldenImagePipelineProps {
   readonly components: ReadonlyArray<PipelineComponent>;
   /** @default - the parent image's volumes only */
   readonly blockDevices?: ReadonlyArray<RecipeBlockDevice>;
+  /** The parent image's root device, mapped encrypted with amiKmsKeyId when there is one. @default "/dev/xvda" */
+  readonly rootDeviceName?: string;
   readonly instanceProfile: IamInstanceProfile;
   readonly partition: DataAwsPartition;
   /** Region of the pipeline (for managed parent image ARNs). */
@@ -134,18 +136,27 @@ export class GoldenImagePipeline extends Construct {
         componentArn: resource.arn,
         parameter: Object.entries(props.components[i].parameters ?? {}).map(([key, value]) => ({ name: key, value })),
       })),
-      blockDeviceMapping: (props.blockDevices ?? []).map((device) => ({
-        deviceName: device.deviceName,
-        ebs: {
-          volumeSize: device.volumeSizeGib,
-          volumeType: device.volumeType ?? "gp3",
-          iops: device.iops,
-          throughput: device.throughputMibps,
-          encrypted: "true",
-          kmsKeyId: props.amiKmsKeyId,
-          deleteOnTermination: String(device.deleteOnTermination ?? true),
-        },
-      })),
+      blockDeviceMapping: [
+        // The distribution's key encrypts only the copies in other regions: the AMI a build makes in its
+        // own region is encrypted as the recipe maps its volumes (EC2 Image Builder user guide, "Create
+        // and update AMI distribution configurations"), so the root is mapped with the key. Its size
+        // and type stay the parent's.
+        ...(props.amiKmsKeyId
+          ? [{ deviceName: props.rootDeviceName ?? "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: props.amiKmsKeyId, deleteOnTermination: "true" } }]
+          : []),
+        ...(props.blockDevices ?? []).map((device) => ({
+          deviceName: device.deviceName,
+          ebs: {
+            volumeSize: device.volumeSizeGib,
+            volumeType: device.volumeType ?? "gp3",
+            iops: device.iops,
+            throughput: device.throughputMibps,
+            encrypted: "true",
+            kmsKeyId: props.amiKmsKeyId,
+            deleteOnTermination: String(device.deleteOnTermination ?? true),
+          },
+        })),
+      ],
       tags: props.tags,
       lifecycle: { createBeforeDestroy: true },
     });

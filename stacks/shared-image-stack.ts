@@ -140,6 +140,7 @@ function pipelineProps(image: ImageConfig, props: SharedImageStackProps, profile
       throughputMibps: device.throughput_mibps,
       deleteOnTermination: device.delete_on_termination,
     })),
+    rootDeviceName: image.root_device_name,
     instanceProfile: profile.instanceProfile,
     partition,
     region: config.shared.region,

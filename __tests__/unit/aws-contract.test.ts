@@ -150,8 +150,8 @@ describe("AWS contract: lifecycle policy", () => {
   it("deprecates the distributed AMIs too, so latest lookups (include_deprecated = false) stop finding them", () => {
     const [policy] = resourcesOf(synthAll().shared, "aws_imagebuilder_lifecycle_policy");
     const [deprecate, remove] = policy.policy_detail as { action: { type: string; include_resources: unknown }[] }[];
-    expect(deprecate.action).toEqual([{ type: "DEPRECATE", include_resources: [{ amis: true }] }]);
-    expect(remove.action).toEqual([{ type: "DELETE", include_resources: [{ amis: true, snapshots: true }] }]);
+    expect(deprecate.action).toEqual([{ type: "DEPRECATE", include_resources: [{ amis: true, snapshots: false, containers: false }] }]);
+    expect(remove.action).toEqual([{ type: "DELETE", include_resources: [{ amis: true, snapshots: true, containers: false }] }]);
   });
 });
 
@@ -185,6 +185,18 @@ describe("AWS contract: builds and sharing", () => {
   it("encrypts every recipe volume with a customer-managed key", () => {
     const [recipe] = resourcesOf(shared, "aws_imagebuilder_image_recipe");
     for (const device of recipe.block_device_mapping as { ebs: { kms_key_id?: string } }[]) expect(device.ebs.kms_key_id).toMatch(/aws_kms_key/);
+  });
+
+  // EC2 Image Builder user guide, "Create and update AMI distribution configurations": the
+  // distribution's kmsKeyId "doesn't apply for the original AMI that the build creates in the source
+  // Region"; that AMI's snapshots are encrypted as the recipe maps its volumes (docs/aws-contract.md).
+  it("maps the root device encrypted with the key, so the shared region's AMI is encrypted too", () => {
+    const [recipe] = resourcesOf(shared, "aws_imagebuilder_image_recipe");
+    const [root] = recipe.block_device_mapping as { device_name: string; ebs: { encrypted: string; kms_key_id?: string; volume_size?: number } }[];
+    expect(root.device_name).toBe("/dev/xvda");
+    expect(root.ebs.encrypted).toBe("true");
+    expect(root.ebs.kms_key_id).toMatch(/aws_kms_key/);
+    expect(root.ebs.volume_size).toBeUndefined(); // the parent's size stays
   });
 
   it("limits every provider to the account its configuration names (allowed_account_ids)", () => {

@@ -62,6 +62,20 @@ const rules: Rule[] = [
     mentions: ["500", "no iops for st1 volumes"],
   },
   {
+    rule: "the root device is the managed parent image's (else the recipe adds a volume and the root stays unencrypted)",
+    bad: (c) => (c.images[0].root_device_name = "/dev/sda1"),
+    good: (c) => Object.assign(c.images[0], { parent_image: "ubuntu-server-24-lts-x86/x.x.x", root_device_name: "/dev/sda1" }),
+    path: "images[0].root_device_name",
+    mentions: ['"/dev/sda1"', "amazon-linux-2023-x86/x.x.x's root device is /dev/xvda", "unencrypted"],
+  },
+  {
+    rule: "an extra block device is not the root device",
+    bad: (c) => (c.images[0].block_devices[0].device_name = "/dev/xvda"),
+    good: (c) => (c.images[0].block_devices[0].device_name = "/dev/xvdc"),
+    path: "images[0].block_devices[0].device_name",
+    mentions: ['"/dev/xvda"', "the root device (root_device_name)"],
+  },
+  {
     rule: "sizes are what the Auto Scaling API takes (32-bit)",
     bad: (c) => (c.workloads[0].auto_scaling.max_size = Number.MAX_SAFE_INTEGER),
     good: (c) => (c.workloads[0].auto_scaling.max_size = 10),

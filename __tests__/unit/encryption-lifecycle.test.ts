@@ -148,7 +148,7 @@ describe("lifecycle policy", () => {
   const shared = synthAll().shared;
 
   it("deprecates beyond the newest 3 and deletes AMIs and snapshots beyond the newest 10, sparing AMIs launched in 30 days", () => {
-    const inUse = [{ amis: [{ last_launched: [{ unit: "DAYS", value: 30 }], tag_map: { GoldenAmiRetain: "true" } }] }];
+    const inUse = [{ amis: [{ is_public: false, last_launched: [{ unit: "DAYS", value: 30 }], tag_map: { GoldenAmiRetain: "true" } }] }];
     expect(shared).toHaveResourceWithProperties(ImagebuilderLifecyclePolicy, {
       name: "sample-lifecycle",
       resource_type: "AMI_IMAGE",
@@ -162,8 +162,16 @@ describe("lifecycle policy", () => {
         },
       ],
       policy_detail: [
-        { action: [{ type: "DEPRECATE", include_resources: [{ amis: true }] }], filter: [{ type: "COUNT", value: 3 }], exclusion_rules: inUse },
-        { action: [{ type: "DELETE", include_resources: [{ amis: true, snapshots: true }] }], filter: [{ type: "COUNT", value: 10 }], exclusion_rules: inUse },
+        {
+          action: [{ type: "DEPRECATE", include_resources: [{ amis: true, snapshots: false, containers: false }] }],
+          filter: [{ type: "COUNT", value: 3 }],
+          exclusion_rules: inUse,
+        },
+        {
+          action: [{ type: "DELETE", include_resources: [{ amis: true, snapshots: true, containers: false }] }],
+          filter: [{ type: "COUNT", value: 10 }],
+          exclusion_rules: inUse,
+        },
       ],
     });
   });

@@ -32,15 +32,17 @@ describe("SharedImageStack (example configuration)", () => {
     for (const component of resourcesOf(shared, "aws_imagebuilder_component")) expect(component.lifecycle).toEqual({ create_before_destroy: true });
   });
 
-  it("builds the recipe on the Amazon Linux 2023 managed image with the seed's 100 GiB gp3 volume", () => {
+  it("builds the recipe on the Amazon Linux 2023 managed image: its root mapped with the AMI key, and the seed's 100 GiB gp3 volume", () => {
     expect(shared).toHaveResourceWithProperties(ImagebuilderImageRecipe, {
       name: "sample",
       version: "1.0.1",
       parent_image: "arn:${data.aws_partition.partition.partition}:imagebuilder:ap-northeast-1:aws:image/amazon-linux-2023-x86/x.x.x",
     });
     const [recipe] = resourcesOf(shared, "aws_imagebuilder_image_recipe");
-    expect(recipe.block_device_mapping).toMatchObject([
-      { device_name: "/dev/xvdb", ebs: { volume_size: 100, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } },
+    const key = "${aws_kms_key.AmiKey_A46C8D98.arn}";
+    expect(recipe.block_device_mapping).toEqual([
+      { device_name: "/dev/xvda", ebs: { encrypted: "true", kms_key_id: key, delete_on_termination: "true" } },
+      { device_name: "/dev/xvdb", ebs: { volume_size: 100, volume_type: "gp3", encrypted: "true", kms_key_id: key, delete_on_termination: "true" } },
     ]);
     // Build first, then test: the order of the configuration.
     expect((recipe.component as { component_arn: string }[]).map((c) => c.component_arn)).toEqual([

@@ -21,14 +21,16 @@ describe("ImageLifecyclePolicy", () => {
 
   it("deprecates the AMIs themselves beyond the newest N, then deletes AMIs and snapshots beyond the newest M", () => {
     expect(details.map((d) => [d.action[0].type, d.filter[0].value, d.action[0].include_resources[0]])).toEqual([
-      ["DEPRECATE", 2, { amis: true }],
-      ["DELETE", 5, { amis: true, snapshots: true }],
+      ["DEPRECATE", 2, { amis: true, snapshots: false, containers: false }],
+      ["DELETE", 5, { amis: true, snapshots: true, containers: false }],
     ]);
   });
 
   it("never touches an AMI launched recently or carrying the retain tag", () => {
     for (const detail of details)
-      expect(detail.exclusion_rules).toEqual([{ amis: [{ last_launched: [{ unit: "DAYS", value: 30 }], tag_map: { GoldenAmiRetain: "true" } }] }]);
+      expect(detail.exclusion_rules).toEqual([
+        { amis: [{ is_public: false, last_launched: [{ unit: "DAYS", value: 30 }], tag_map: { GoldenAmiRetain: "true" } }] },
+      ]);
   });
 
   it("covers every recipe version still worth managing, run by Image Builder's lifecycle role", () => {
