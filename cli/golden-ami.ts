@@ -2,6 +2,7 @@
 import { registerAccessPolicy } from "./access-policy";
 import { registerApply } from "./apply";
 import { registerBranchHead } from "./branch-head";
+import { registerBuild } from "./build";
 import { registerCompareReviewed } from "./compare-reviewed";
 import { registerFleet } from "./fleet";
 import { registerLock } from "./lock";
@@ -26,6 +27,7 @@ export function goldenAmiProgram() {
     registerSchema,
     registerOrphans,
     registerFleet,
+    registerBuild,
     registerPromote,
     registerRevoke,
     registerAccessPolicy,

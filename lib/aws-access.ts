@@ -40,14 +40,21 @@ export function stateTarget(state: NonNullable<Config["state"]>): AccessTarget {
 }
 
 /** Any AWS SDK v3 client: constructed from a region and credentials. */
-type ClientClass<C> = new (config: { region: string; credentials?: AwsCredentialIdentityProvider }) => C;
+type ClientClass<C> = new (config: { region: string; credentials?: AwsCredentialIdentityProvider; endpoint?: string }) => C;
 
 /** AWS clients for one command: its session name on every assumed role, one client per target and service. */
 export class AwsAccess {
   private readonly clients = new Map<string, unknown>();
 
-  /** @param command the command's name: its sessions are `golden-ami-<command>` in CloudTrail. */
-  constructor(private readonly command: string) {}
+  /**
+   * @param command the command's name: its sessions are `golden-ami-<command>` in CloudTrail.
+   * @param source where the calls start: the identity that assumes the roles and the endpoint.
+   *   @default - the environment's credentials and endpoint (AWS_ENDPOINT_URL), as for Terraform's provider
+   */
+  constructor(
+    private readonly command: string,
+    private readonly source: { readonly credentials?: AwsCredentialIdentityProvider; readonly endpoint?: string } = {},
+  ) {}
 
   ec2(target: AccessTarget): EC2Client {
     return this.client(EC2Client, target);
@@ -66,14 +73,15 @@ export class AwsAccess {
     const key = `${Client.name} ${target.region} ${target.roleArn ?? ""}`;
     const known = this.clients.get(key);
     if (known) return known as C;
+    const endpoint = this.source.endpoint;
     const credentials = target.roleArn
       ? fromTemporaryCredentials({
           params: { RoleArn: target.roleArn, RoleSessionName: `golden-ami-${this.command}`.slice(0, 64) },
-          clientConfig: { region: target.region },
+          masterCredentials: this.source.credentials,
+          clientConfig: { region: target.region, ...(endpoint && { endpoint }) },
         })
-      : undefined;
-    // The endpoint comes from the environment (AWS_ENDPOINT_URL), as for Terraform's provider.
-    const client = new Client({ region: target.region, credentials });
+      : this.source.credentials;
+    const client = new Client({ region: target.region, credentials, ...(endpoint && { endpoint }) });
     this.clients.set(key, client);
     return client;
   }

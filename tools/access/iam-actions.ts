@@ -13,7 +13,17 @@ export function iamActionOf(request: RecordedRequest): string {
   const action = url.searchParams.get("Action") ?? new URLSearchParams(body).get("Action");
   if (action) return `${service}:${action}`;
   if (service === "s3") return `s3:${s3Action(request.method, url)}`;
+  if (service === "imagebuilder") return `imagebuilder:${imageBuilderAction(request.method, url)}`;
   return `${service}:${request.method} ${url.pathname}`;
+}
+
+/**
+ * Image Builder's REST API names the operation in the path (PUT /CreateComponent, GET /GetImage); tags
+ * are /tags/<resource ARN> by method (API reference, TagResource, UntagResource, ListTagsForResource).
+ */
+function imageBuilderAction(method: string, url: URL): string {
+  if (url.pathname.startsWith("/tags/")) return method === "GET" ? "ListTagsForResource" : method === "DELETE" ? "UntagResource" : "TagResource";
+  return url.pathname.split("/")[1] || `${method} ${url.pathname}`;
 }
 
 /** S3 REST requests by method and path (path-style: /bucket/key). */
