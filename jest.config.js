@@ -8,6 +8,9 @@ module.exports = {
   transform,
   // One private temporary directory per run, removed at the end (GOLDEN_AMI_KEEP_TMP=1 keeps it).
   modulePathIgnorePatterns: ["<rootDir>/.cache/"],
+  reporters: ["default", "<rootDir>/__tests__/slowest-files-reporter.js"],
+  // Both cores: jest's default (cores - 1) is one worker on a 2-core runner.
+  maxWorkers: 2,
   globalSetup: "<rootDir>/__tests__/tmpdir-setup.js",
   globalTeardown: "<rootDir>/__tests__/tmpdir-teardown.js",
   projects: [

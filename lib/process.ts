@@ -1,4 +1,6 @@
 import { spawn, SpawnOptions } from "node:child_process";
+import { appendFileSync } from "node:fs";
+import { basename } from "node:path";
 
 export interface RunResult {
   readonly code: number;
@@ -11,8 +13,35 @@ export interface RunOptions extends SpawnOptions {
   readonly onOutput?: (chunk: string) => void;
 }
 
+/**
+ * Where the test-suite benchmark (tools/bench/suite.ts) collects how long each command took: with
+ * GOLDEN_AMI_TIMINGS set to a file, every command run appends one JSON line (the label names the
+ * test file). Children inherit the variable, so the commands `golden-ami` runs are counted too.
+ */
+export function recordTiming(
+  command: string,
+  args: ReadonlyArray<string>,
+  began: number,
+  code: number,
+  env: NodeJS.ProcessEnv | undefined,
+  cwd?: string,
+): void {
+  const file = (env ?? process.env).GOLDEN_AMI_TIMINGS;
+  if (!file) return;
+  const line = {
+    label: (env ?? process.env).GOLDEN_AMI_TIMINGS_LABEL ?? "",
+    command,
+    args: args.slice(0, 3),
+    dir: cwd ? basename(cwd) : undefined,
+    ms: Date.now() - began,
+    code,
+  };
+  appendFileSync(file, JSON.stringify(line) + "\n");
+}
+
 /** Runs a command to completion and collects its output; never throws on a non-zero exit. */
 export function run(command: string, args: ReadonlyArray<string>, options: RunOptions = {}): Promise<RunResult> {
+  const began = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -20,7 +49,10 @@ export function run(command: string, args: ReadonlyArray<string>, options: RunOp
     child.stdout?.on("data", (chunk: Buffer) => ((stdout += chunk), options.onOutput?.(chunk.toString())));
     child.stderr?.on("data", (chunk: Buffer) => ((stderr += chunk), options.onOutput?.(chunk.toString())));
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+    child.on("close", (code) => {
+      recordTiming(command, args, began, code ?? 1, options.env, typeof options.cwd === "string" ? options.cwd : undefined);
+      resolvePromise({ code: code ?? 1, stdout, stderr });
+    });
   });
 }
 

@@ -3,13 +3,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../lib/process";
+import { goldenAmiInProcess } from "../helpers/in-process-cli";
 import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
 
 // Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
 jest.setTimeout(60_000);
-const ROOT = join(__dirname, "..", "..");
 let aws: RecordingAws;
 
 beforeAll(async () => {
@@ -25,8 +24,7 @@ function withStates(states: Record<string, string>): { dir: string; configPath: 
   return { dir, configPath };
 }
 
-const goldenAmi = (dir: string, ...args: string[]) =>
-  run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...aws.env(), AMI_PIPELINE_STATE_DIR: dir } });
+const goldenAmi = (dir: string, ...args: string[]) => goldenAmiInProcess([...args], { env: { ...aws.env(), AMI_PIPELINE_STATE_DIR: dir } });
 
 const GOOD = JSON.stringify({
   version: 4,

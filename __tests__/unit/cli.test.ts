@@ -1,8 +1,10 @@
-// The golden-ami CLI as a user meets it: a real process, its exit code and what it prints.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// The golden-ami CLI as a user meets it: its exit code and what it prints. The program runs in this
+// process (its entry function, streams captured); "the real bin" runs bin/golden-ami.js as npx does.
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run, RunResult } from "../../lib/process";
+import { run } from "../../lib/process";
+import { CliResult, goldenAmiInProcess } from "../helpers/in-process-cli";
 
 const ROOT = join(__dirname, "..", "..");
 const COMMANDS = [
@@ -20,11 +22,39 @@ const COMMANDS = [
   "preflight",
   "branch-head",
   "compare-reviewed",
+  "build",
 ];
 
-function goldenAmi(...args: string[]): Promise<RunResult> {
-  return run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
+function goldenAmi(...args: string[]): Promise<CliResult> {
+  return goldenAmiInProcess(args, { env: { ...process.env, FORCE_COLOR: "0" } });
 }
+
+describe("the real bin (bin/golden-ami.js, as npx runs it)", () => {
+  const bin = (...args: string[]) =>
+    run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
+
+  it("is an executable node script", () => {
+    expect(readFileSync(join(ROOT, "bin", "golden-ami.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(statSync(join(ROOT, "bin", "golden-ami.js")).mode & 0o111).not.toBe(0);
+  });
+
+  it("answers --help on stdout, exit 0, and a wrong option with one line on stderr, exit 2", async () => {
+    const help = await bin("--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: golden-ami /);
+    const wrong = await bin("stacks", "--no-such-option");
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim().split("\n")).toEqual(["golden-ami: unknown option '--no-such-option'"]);
+    expect(wrong.stdout).toBe("");
+  });
+
+  it("a failure of the work is exit 1 with its message and no stack trace", async () => {
+    const failed = await bin("lock", "--config", join(ROOT, "package.json"));
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^golden-ami: /);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+  });
+});
 
 describe("golden-ami", () => {
   it("--help lists every command, one a line, with a description", async () => {

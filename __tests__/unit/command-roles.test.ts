@@ -5,13 +5,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../lib/process";
+import { goldenAmiInProcess } from "../helpers/in-process-cli";
 import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
 
 // Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
 jest.setTimeout(60_000);
-const ROOT = join(__dirname, "..", "..");
 const SHARED = "111122223333";
 const WORKLOAD = "444455556666";
 const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
@@ -38,7 +37,7 @@ afterAll(() => aws?.stop());
 
 async function goldenAmi(...args: string[]) {
   aws.calls.length = 0;
-  const result = await run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args, "--config", configPath], { cwd: ROOT, env: aws.env() });
+  const result = await goldenAmiInProcess([...args, "--config", configPath], { env: aws.env() });
   return { ...result, calls: [...aws.calls] };
 }
 
@@ -116,7 +115,7 @@ describe("fleet with S3 state", () => {
     aws.s3Objects.set("tf-state/golden-ami/web-old.tfstate", good);
     aws.s3Objects.set("tf-state/golden-ami/web-staging.tfstate.tflock", "lock");
     aws.calls.length = 0;
-    const result = await run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "fleet", "--json", "--config", s3Config], { cwd: ROOT, env: aws.env() });
+    const result = await goldenAmiInProcess(["fleet", "--json", "--config", s3Config], { env: aws.env() });
     expect(result.stderr).toBe("");
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(rows.map((r) => [r.workload, r.runningAmi ?? null, r.unconfigured ?? false])).toEqual([

@@ -6,13 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { channelsPath, revocationsPath, writeChannels } from "../../config/supply-chain";
-import { run } from "../../lib/process";
+import { goldenAmiInProcess } from "../helpers/in-process-cli";
 import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
 
 // Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
 jest.setTimeout(60_000);
-const ROOT = join(__dirname, "..", "..");
 const REASON = "CVE-2026-0001 in openssl";
 let aws: RecordingAws;
 
@@ -30,8 +29,7 @@ function configDir(): { dir: string; configPath: string } {
   return { dir, configPath: writeExampleConfig(dir) };
 }
 
-const goldenAmi = (configPath: string, ...args: string[]) =>
-  run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args, "--config", configPath], { cwd: ROOT, env: aws.env() });
+const goldenAmi = (configPath: string, ...args: string[]) => goldenAmiInProcess([...args, "--config", configPath], { env: aws.env() });
 
 const snapshot = (file: string) => (existsSync(file) ? readFileSync(file) : null);
 
@@ -110,10 +108,7 @@ describe("revoke checks the AMI before recording it", () => {
     const { configPath } = configDir();
     const unreachable = { ...aws.env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
     const revoke = (...extra: string[]) =>
-      run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "revoke", "ami-0123456789abcdef0", "--reason", REASON, ...extra, "--config", configPath], {
-        cwd: ROOT,
-        env: unreachable,
-      });
+      goldenAmiInProcess(["revoke", "ami-0123456789abcdef0", "--reason", REASON, ...extra, "--config", configPath], { env: unreachable });
     const without = await revoke("--image", "sample");
     expect(without.code).toBe(1);
     expect(without.stderr).toMatch(/cannot read ami-0123456789abcdef0 in the shared account .*pass --ami-name <its AMI name> to record it unchecked/);
