@@ -7,6 +7,7 @@ module.exports = {
   // One emulator per worker, started once (global-setup.ts); each file resets its worker's emulator.
   globalSetup: "<rootDir>/__tests__/e2e/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/e2e/global-teardown.ts",
-  maxWorkers: 1,
+  maxWorkers: 2,
   modulePathIgnorePatterns: ["<rootDir>/.cache/"],
+  reporters: ["default", "<rootDir>/__tests__/slowest-files-reporter.js"],
 };

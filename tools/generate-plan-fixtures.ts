@@ -110,9 +110,9 @@ async function main(): Promise<void> {
     const stackDir = join(prepared.outdir, "stacks", "web-staging");
     if ((await planStack(stackDir, workloadEnv)).ok) throw new Error("the plan without any AMI should have failed");
     copyFileSync(join(stackDir, PLAN_ERROR), join(FIXTURES, "errored.txt"));
-    await prepared.publish(1);
+    await prepared.build(1);
     await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env: workloadEnv });
-    await prepared.publish(2);
+    await prepared.build(2);
     if (!(await planStack(stackDir, workloadEnv, { showAlways: true })).ok) throw new Error(readFileSync(join(stackDir, PLAN_ERROR), "utf8"));
     await save("ami-update", stackDir);
   });

@@ -7,6 +7,9 @@ export const EMULATORS_VARIABLE = "GOLDEN_AMI_E2E_EMULATORS";
 
 export const REGION = "ap-northeast-1";
 
+/** Where global setup keeps the run's prepared scenarios (tools/emulator/scenario-cache.ts). */
+export const SCENARIO_CACHE_VARIABLE = "GOLDEN_AMI_SCENARIO_CACHE";
+
 export interface StartedEmulator {
   readonly endpoint: string;
   readonly logFile: string;

@@ -169,6 +169,21 @@ export class Emulator {
     if (!response.ok) throw new Error(`the emulator's reset answered ${response.status}: ${await response.text()}`);
   }
 
+  /** Saves the whole emulated world to `path` (emulation/snapshots.py); any emulator of this code can restore it. */
+  async snapshot(path: string): Promise<void> {
+    await this.snapshotCall("snapshot", path);
+  }
+
+  /** Replaces the whole emulated world with the one saved at `path`. Credentials issued before are gone with it. */
+  async restore(path: string): Promise<void> {
+    await this.snapshotCall("restore", path);
+  }
+
+  private async snapshotCall(what: "snapshot" | "restore", path: string): Promise<void> {
+    const response = await fetch(`${this.endpoint}/moto-api/golden-ami/${what}`, { method: "POST", body: JSON.stringify({ path }) });
+    if (!response.ok) throw new Error(`the emulator's ${what} of ${path} answered ${response.status}: ${await response.text()}`);
+  }
+
   /**
    * Every request the emulator receives while `body` runs, as moto's recorder saw it (method, URL,
    * headers, body): what the real provider and CLI call, for the access contract.

@@ -27,6 +27,9 @@ server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   console.log(`listening ${typeof address === "object" && address ? address.port : 0}`);
 });
-// The parent holds our stdin open; when it goes away (killed, crashed), so do we.
+// The parent holds our stdin open; when it goes away (killed, crashed), so do we. An orphan is also
+// noticed by its parent becoming init: a leftover engine must not outlive the run that started it.
 process.stdin.resume();
 process.stdin.on("end", () => process.exit(0));
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && process.exit(0), 2000).unref();

@@ -37,9 +37,14 @@ export function writeConfigCopy(options: ConfigCopyOptions): string {
   return writeDocument(options.dir, document);
 }
 
+/** Where a scenario puts the workloads and builds of an account and region. */
+export type NetworkPlacement = (accountId: string, region: string) => Promise<EmulatedNetwork>;
+
 export interface ScenarioConfigOptions extends ConfigCopyOptions {
   /** A change to the document, with the emulated organization at hand (OU ARNs by path). @default - none */
   readonly editInOrganization?: (document: Document, organization: ScenarioOrganization) => void;
+  /** @default - networkOf: the account's network in the emulator, made on first use */
+  readonly placement?: NetworkPlacement;
 }
 
 /** What a scenario's edits may name of the emulated organization. */
@@ -76,7 +81,7 @@ export async function writeScenarioConfig(emulator: Emulator, options: ScenarioC
   options.edit?.(document);
   options.editInOrganization?.(document, organization);
   checkAccounts(emulator, document);
-  await placeOnNetworks(emulator, document);
+  await placeOnNetworks(options.placement ?? ((account, region) => networkOf(emulator, account, region)), document);
   return writeDocument(options.dir, document);
 }
 
@@ -129,9 +134,14 @@ export function networkOf(emulator: Emulator, accountId: string, region: string 
   return known.get(key)!;
 }
 
+/** Makes networkOf answer `network` for an account and region (a network restored from a snapshot). */
+export function rememberNetwork(emulator: Emulator, accountId: string, region: string, network: EmulatedNetwork): void {
+  if (!networks.has(emulator)) networks.set(emulator, new Map());
+  networks.get(emulator)!.set(`${accountId}/${region}`, Promise.resolve(network));
+}
+
 /** Every workload on a network of its own account and region; every image's build on one in the shared account. */
-async function placeOnNetworks(emulator: Emulator, document: Document): Promise<void> {
-  const place = (account: string, region: string) => networkOf(emulator, account, region);
+async function placeOnNetworks(place: NetworkPlacement, document: Document): Promise<void> {
   const sharedAccount = String(document.getIn(["shared", "account_id"]));
   const sharedRegion = String(document.getIn(["shared", "region"]));
   for (const [i] of itemsOf(document, "images").entries()) {
@@ -176,14 +186,14 @@ function itemsOf(document: Document, key: string): unknown[] {
 export async function createNetwork(ec2: EC2Client): Promise<EmulatedNetwork> {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.42.0.0/16" }));
   if (!Vpc?.VpcId) throw new Error("CreateVpc returned no VPC id");
-  const subnetIds = await Promise.all(
-    ["10.42.1.0/24", "10.42.2.0/24"].map(async (cidr, i) => {
-      const { Subnet } = await ec2.send(
-        new CreateSubnetCommand({ VpcId: Vpc.VpcId, CidrBlock: cidr, AvailabilityZone: `${await ec2.config.region()}${"ac"[i]}` }),
-      );
-      if (!Subnet?.SubnetId) throw new Error(`CreateSubnet ${cidr} returned no subnet id`);
-      return Subnet.SubnetId;
-    }),
-  );
+  // One after the other: the first subnet is the first zone's.
+  const subnetIds: string[] = [];
+  for (const [i, cidr] of ["10.42.1.0/24", "10.42.2.0/24"].entries()) {
+    const { Subnet } = await ec2.send(
+      new CreateSubnetCommand({ VpcId: Vpc.VpcId, CidrBlock: cidr, AvailabilityZone: `${await ec2.config.region()}${"ac"[i]}` }),
+    );
+    if (!Subnet?.SubnetId) throw new Error(`CreateSubnet ${cidr} returned no subnet id`);
+    subnetIds.push(Subnet.SubnetId);
+  }
   return { vpcId: Vpc.VpcId, subnetIds };
 }

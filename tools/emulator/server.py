@@ -2,7 +2,8 @@
 
 Run by tools/emulator/emulator.ts (or `npm run emulator`). Besides moto's own routes it answers
 GET /moto-api/golden-ami/organization with the organization as JSON (accounts, OUs, roles, the
-administrator's credentials).
+administrator's credentials), and POST /moto-api/golden-ami/snapshot and /restore with a JSON body
+{"path": …}: the whole world saved to a file, or restored from one (emulation/snapshots.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from emulation import install, organization  # noqa: E402
+from emulation import install, organization, snapshots  # noqa: E402
 
 
 def main() -> None:
@@ -34,11 +35,25 @@ def main() -> None:
     moto_app = DomainDispatcherApplication(create_backend_app)
     spec = organization.load_spec()
 
+    def answer(start_response, status: str, payload: object):
+        body = json.dumps(payload).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
     def app(environ, start_response):
-        if environ.get("PATH_INFO") == "/moto-api/golden-ami/organization":
-            body = json.dumps(organization.describe(spec)).encode()
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-            return [body]
+        path = environ.get("PATH_INFO")
+        if path == "/moto-api/golden-ami/organization":
+            return answer(start_response, "200 OK", organization.describe(spec))
+        if path in ("/moto-api/golden-ami/snapshot", "/moto-api/golden-ami/restore") and environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            request = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            try:
+                if path.endswith("snapshot"):
+                    return answer(start_response, "200 OK", {"path": request["path"], "bytes": snapshots.save(request["path"])})
+                snapshots.restore(request["path"])
+                return answer(start_response, "200 OK", {"path": request["path"]})
+            except Exception as error:  # noqa: BLE001 - the harness shows it
+                return answer(start_response, "500 Internal Server Error", {"error": f"{type(error).__name__}: {error}"})
         return moto_app(environ, start_response)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -70,6 +70,14 @@ class Build:
     def arn(self) -> str:
         return self.fields["arn"]
 
+    # Snapshots (emulation/snapshots.py) pickle builds: the timer stays behind, and a restored build
+    # belongs to the restoring emulator's generation; an unsettled one settles when next read.
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "timer"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, generation=GENERATION[0], timer=None)
+
     def status(self) -> str:
         if self.outcome:
             return self.outcome
@@ -89,7 +97,8 @@ class Build:
 
     def cancel(self) -> None:
         with LOCK:
-            self.timer.cancel()
+            if self.timer:
+                self.timer.cancel()
             self.outcome, self.reason = "CANCELLED", "Image creation cancelled by the user."
 
     def describe(self) -> dict[str, Any]:
