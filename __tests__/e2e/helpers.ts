@@ -1,14 +1,16 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Document } from "yaml";
+import { PLAN_JSON } from "../../lib/plan-report/read-plans";
 import { changedAttributes as attributeChanges } from "../../lib/plan-report/summarize";
 import { runOrThrow } from "../../lib/process";
 import { plainOutput } from "../../tools/cdktf-cli";
 import { Emulator } from "../../tools/emulator/emulator";
 import { launchTemplateVersions } from "../../tools/emulator/inspect";
 import { prepareScenario, PreparedScenario } from "../../tools/emulator/prepare";
+import { PlaceholderNetworks, ScenarioCache } from "../../tools/emulator/scenario-cache";
 import { ScenarioOrganization, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { REGION, workerEmulator } from "./emulators";
 
@@ -28,8 +30,10 @@ export interface Scenario extends PreparedScenario {
 export interface ScenarioOptions {
   /** Start of the temporary directory's name. */
   readonly prefix: string;
-  /** Writes the configuration; default: the example on the emulated organization, instance refresh off (then `edit`). */
-  readonly configure?: (dir: string, emulator: Emulator) => Promise<string>;
+  /** Keep the workloads' instance refresh on (the emulator has none: plans only). @default false */
+  readonly instanceRefresh?: boolean;
+  /** "synthesized": the scenario applies the shared stack itself. @default "applied" */
+  readonly sharedStack?: "applied" | "synthesized";
   /** A change to the default configuration's YAML document, with the emulated organization at hand. @default - none */
   readonly edit?: (document: Document, organization: ScenarioOrganization) => void;
   /** Runs after the configuration is written and before synth (e.g. recording a recipe version). */
@@ -41,11 +45,20 @@ export async function startScenario(options: ScenarioOptions): Promise<Scenario>
   const emulator = await workerEmulator();
   try {
     const dir = mkdtempSync(join(tmpdir(), `${options.prefix}-`));
-    const configPath = options.configure
-      ? await options.configure(dir, emulator)
-      : await writeScenarioConfig(emulator, { dir, instanceRefresh: false, editInOrganization: options.edit });
+    // Placeholder networks until the run's cache has decided whether this scenario was prepared before.
+    const placeholders = new PlaceholderNetworks();
+    const configPath = await writeScenarioConfig(emulator, {
+      dir,
+      instanceRefresh: options.instanceRefresh ?? false,
+      editInOrganization: options.edit,
+      placement: placeholders.place,
+    });
     await options.beforeSynth?.(configPath);
-    const prepared = await prepareScenario(emulator, dir, configPath);
+    const prepared = await prepareScenario(emulator, dir, configPath, {
+      cache: ScenarioCache.fromEnvironment(),
+      placeholders,
+      sharedStack: options.sharedStack,
+    });
     const ec2 = new EC2Client(emulator.clientConfig({ credentials: await emulator.adminOf(WORKLOAD_ACCOUNT) }));
     return { ...prepared, ec2, dir };
   } catch (error) {
@@ -62,9 +75,16 @@ export interface PlanJson {
   output_changes?: Record<string, { actions: string[]; before: unknown; after: unknown }>;
 }
 
-/** The plan cdktf saved in the stack directory, as Terraform itself reports it. */
+/**
+ * The plan saved in the stack directory, as Terraform itself reports it (`terraform show -json plan`):
+ * the plan.json `golden-ami plan` wrote from that very command when it is newer than the plan, else
+ * the command run now (after `cdktf plan`, which writes no JSON).
+ */
 export async function savedPlan(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<PlanJson> {
-  const { stdout } = await runOrThrow("terraform", ["show", "-json", "plan"], { cwd: join(outdir, "stacks", stack), env });
+  const cwd = join(outdir, "stacks", stack);
+  const shown = join(cwd, PLAN_JSON);
+  if (existsSync(shown) && statSync(shown).mtimeMs >= statSync(join(cwd, "plan")).mtimeMs) return JSON.parse(readFileSync(shown, "utf8")) as PlanJson;
+  const { stdout } = await runOrThrow("terraform", ["show", "-json", "plan"], { cwd, env });
   return JSON.parse(stdout) as PlanJson;
 }
 

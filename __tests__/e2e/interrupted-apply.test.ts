@@ -25,7 +25,7 @@ const orphans = () => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"),
 beforeAll(async () => {
   scenario = await startScenario({ prefix: "interrupted" });
   ({ emulator, ec2, outdir, env } = scenario);
-  await scenario.publish(1);
+  await scenario.build(1);
   await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir(), env });
   await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir(), env });
 });

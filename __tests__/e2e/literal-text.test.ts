@@ -40,7 +40,7 @@ beforeAll(async () => {
     },
   });
   ({ outdir, env } = scenario);
-  await scenario.publish(1);
+  await scenario.build(1);
 });
 
 describe("configuration text reaches AWS as written (real terraform plan against the emulator)", () => {

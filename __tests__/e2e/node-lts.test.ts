@@ -37,14 +37,14 @@ describe.each(majors)("on Node.js %i", (major) => {
   });
 
   step("cdktf apply creates launch template version 1 on the first AMI", async () => {
-    published.v1 = await scenario.publish(1);
+    published.v1 = await scenario.build(1);
     expectExit(await cdktf("deploy"), "success");
     const outputs = await stackOutputs(scenario.outdir, STACK, env);
     expect(outputs).toMatchObject({ ami_id: published.v1.imageId, launch_template_latest_version: 1 });
   });
 
   step("cdktf plan shows the next AMI as an in-place update of the launch template's image_id", async () => {
-    published.v2 = await scenario.publish(2);
+    published.v2 = await scenario.build(2);
     const output = expectExit(await cdktf("plan"), "success");
     expect(output).toContain("will be updated in-place");
     expect(output).toMatch(/Plan: 0 to add, \d+ to change, 0 to destroy/);

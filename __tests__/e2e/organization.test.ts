@@ -76,8 +76,8 @@ describe("an image shared with one OU, across the organization's accounts", () =
     expect(stack.provider.aws[0]).toMatchObject({ allowed_account_ids: [PROD], assume_role: [{ role_arn: `arn:aws:iam::${PROD}:role/golden-ami-deploy` }] });
   });
 
-  step("the shared account publishes build 1 (its snapshots under the organization's AMI key), shared with workloads/nonprod only", async () => {
-    v1 = await scenario.publish(1);
+  step("the shared account builds 1 (its snapshots under the organization's AMI key), shared with workloads/nonprod only", async () => {
+    v1 = await scenario.build(1);
     expect(await visibleTo(SHARED_ACCOUNT)).toContain(v1.imageId);
     expect(await visibleTo(NONPROD)).toEqual([v1.imageId]);
     expect(await visibleTo(PROD)).toEqual([]);
@@ -107,14 +107,16 @@ describe("an image shared with one OU, across the organization's accounts", () =
     },
   );
 
-  step("shared with workloads/prod as well (the configuration, then build 2): the prod workload plans it", async () => {
+  step("shared with workloads/prod as well (the configuration, the shared stack applied, then build 2): the prod workload plans it", async () => {
     const document = parseDocument(readFileSync(scenario.configPath, "utf8"));
     document.setIn(
       ["images", 0, "distribution", "launch_permissions", "organizational_units"],
       document.createNode([organization.ouArn("workloads/nonprod"), organization.ouArn("workloads/prod")]),
     );
     writeFileSync(scenario.configPath, document.toString());
-    const v2 = await scenario.publish(2);
+    // As the message says: the launch permissions are the distribution configuration's, applied with the shared stack.
+    expectExit(await deploy("shared"), "success");
+    const v2 = await scenario.build(2);
     expect(await visibleTo(PROD)).toEqual([v2.imageId]);
     expectExit(await plan("web-prod"), "success");
     const template = realChanges(await savedPlan(scenario.outdir, "web-prod", scenario.env)).find((c) => c.type === "aws_launch_template");

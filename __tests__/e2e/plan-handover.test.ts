@@ -69,7 +69,7 @@ beforeAll(async () => {
   });
   env = forEmulator(scenario.env);
   planEnv = forEmulator(scenario.planEnv);
-  await scenario.publish(1);
+  await scenario.build(1);
 });
 const step = scenarioSteps(() => scenario?.emulator);
 
@@ -138,7 +138,7 @@ describe("a plan made under the plan roles is applied under the deploy roles", (
   });
 
   step("a saved plan whose state moved since it was made is refused, and nothing changes", async () => {
-    await scenario.publish(2);
+    await scenario.build(2);
     const first = join(scenario.dir, "out-2");
     expectExit(await goldenAmiIn("plan", first, "plan", "--profiles", STACK), "success");
     const second = join(scenario.dir, "out-3");
@@ -177,7 +177,7 @@ describe("saved plans kept in the state bucket, not in artifacts (plan --store-p
   let storedOutdir: string;
 
   step("plan stores each plan under <prefix>/plans/<stack>/<sha256>.tfplan with SSE-KMS; the manifest holds keys, hashes and summaries", async () => {
-    await scenario.publish(3);
+    await scenario.build(3);
     storedOutdir = join(scenario.dir, "out-4");
     const { by } = await signers(() => goldenAmiIn("plan", storedOutdir, "plan", "--profiles", "--store-plans", STACK));
     expect(by.get("s3:PutObject")).toEqual(new Set(["golden-ami-state-reader"]));
@@ -201,7 +201,7 @@ describe("saved plans kept in the state bucket, not in artifacts (plan --store-p
   });
 
   step("a stored plan replaced in the bucket is refused by its hash, and nothing changes", async () => {
-    await scenario.publish(4);
+    await scenario.build(4);
     const outdir = join(scenario.dir, "out-6");
     expectExit(await goldenAmiIn("plan", outdir, "plan", "--profiles", "--store-plans", STACK), "success");
     stored = manifestOf(outdir);

@@ -16,7 +16,7 @@ const STACK = "web-staging";
 let scenario: Scenario;
 let env: NodeJS.ProcessEnv;
 let outdir: string;
-const publish = (build: number) => scenario.publish(build);
+const build = (number: number) => scenario.build(number);
 let v3: PublishedAmi;
 
 const goldenAmi = (...args: string[]) => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env });
@@ -25,7 +25,7 @@ const stackFile = (file: string) => join(outdir, "stacks", STACK, file);
 beforeAll(async () => {
   scenario = await startScenario({ prefix: "reviewed" });
   ({ outdir, env } = scenario);
-  await publish(1);
+  await build(1);
 });
 
 describe("apply the reviewed plan", () => {
@@ -50,7 +50,7 @@ describe("apply the reviewed plan", () => {
   });
 
   it("refuses a stale plan with a clear message and changes nothing", async () => {
-    const v2 = await publish(2);
+    const v2 = await build(2);
     expect((await goldenAmi("plan", STACK, "--outdir", outdir)).code).toBe(0);
     // Someone applies in between: the reviewed plan no longer describes what apply would do.
     await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: join(outdir, "stacks", STACK), env });
@@ -69,7 +69,7 @@ describe("apply the reviewed plan", () => {
   });
 
   it("refuses another stack's saved plan copied into a stack's directory, and changes neither stack", async () => {
-    v3 = await publish(3);
+    v3 = await build(3);
     expect((await goldenAmi("plan", STACK, "web-production", "--outdir", outdir)).code).toBe(0);
     const before = await stackOutputs(outdir, STACK, env);
     // Terraform would apply it with the backend recorded inside: web-staging's state, web-staging's template.
@@ -151,7 +151,7 @@ describe("the plan after the merge, compared with the reviewed plan", () => {
   let reviewed: string;
 
   it("the same plan again: as reviewed, exit 0", async () => {
-    await publish(4);
+    await build(4);
     await planReadOnly();
     reviewed = reviewedSummaries();
     await planReadOnly();
@@ -161,7 +161,7 @@ describe("the plan after the merge, compared with the reviewed plan", () => {
   });
 
   it("a newer build published since the review: applies, naming both AMIs", async () => {
-    const v5 = await publish(5);
+    const v5 = await build(5);
     await planReadOnly();
     const result = await compare(reviewed);
     expect(result.stderr).toMatch(new RegExp(`${STACK}: as reviewed, with a newer AMI build: .*reviewed, ${v5.imageId} \\(${v5.name}\\) now`));

@@ -17,56 +17,48 @@ let emulator: Emulator;
 let dir: string;
 let outdir: string;
 let env: NodeJS.ProcessEnv;
-let configPath: string;
 const ami: Record<string, PublishedAmi> = {};
 
 const step = scenarioSteps(() => emulator);
 
-/** Writes the scenario configuration: staging without refresh (applied), production with it (planned), and a blue/green workload. */
+/** The scenario configuration: staging without refresh (applied), production with it (planned), and a blue/green workload. */
+const withBlueGreen = (blueGreen: Record<string, unknown>) => (document: Document) => {
+  document.setIn(["workloads", 0, "auto_scaling", "instance_refresh", "enabled"], false);
+  const workloads = document.get("workloads") as { items: unknown[] };
+  workloads.items.push(
+    document.createNode({
+      name: "web-bg",
+      environment: "bluegreen",
+      account_id: WORKLOAD_ACCOUNT,
+      region: REGION,
+      image: "sample",
+      publish_ami_parameter: false,
+      network: { vpc_id: "vpc-00000000" }, // each workload gets its account's network (writeScenarioConfig)
+      auto_scaling: { instance_refresh: { enabled: false } },
+      blue_green: blueGreen,
+    }),
+  );
+};
+
+/** Rewrites the scenario's configuration with another blue/green workload (the same networks). */
 async function configure(blueGreen: Record<string, unknown>): Promise<void> {
-  configPath = await writeScenarioConfig(emulator, {
-    dir,
-    edit: (document: Document) => {
-      document.setIn(["workloads", 0, "auto_scaling", "instance_refresh", "enabled"], false);
-      const workloads = document.get("workloads") as { items: unknown[] };
-      workloads.items.push(
-        document.createNode({
-          name: "web-bg",
-          environment: "bluegreen",
-          account_id: WORKLOAD_ACCOUNT,
-          region: REGION,
-          image: "sample",
-          publish_ami_parameter: false,
-          network: { vpc_id: "vpc-00000000" }, // each workload gets its account's network (writeScenarioConfig)
-          auto_scaling: { instance_refresh: { enabled: false } },
-          blue_green: blueGreen,
-        }),
-      );
-    },
-  });
+  await writeScenarioConfig(emulator, { dir, edit: withBlueGreen(blueGreen) });
 }
 
-const publish = (buildVersion: number) => scenario.publish(buildVersion);
+const build = (number: number) => scenario.build(number);
 
 const plan = (stack: string) => cdktfStackCommand("plan", stack, outdir, { env });
 const deploy = (stack: string) => cdktfStackCommand("deploy", stack, outdir, { env });
 const imageOf = async (stack: string) => (await stackOutputs(outdir, stack, env)).ami_id;
 
 beforeAll(async () => {
-  scenario = await startScenario({
-    prefix: "e2e-rollout",
-    configure: async (scenarioDir, scenarioEmulator) => {
-      [dir, emulator] = [scenarioDir, scenarioEmulator];
-      await configure({});
-      return configPath;
-    },
-  });
-  ({ outdir, env } = scenario);
+  scenario = await startScenario({ prefix: "e2e-rollout", instanceRefresh: true, edit: withBlueGreen({}) });
+  ({ outdir, env, emulator, dir } = scenario);
 });
 
 describe("staged promotion: production runs only what staging has run", () => {
   step("staging and production start on v1", async () => {
-    ami.v1 = await publish(1);
+    ami.v1 = await build(1);
     expectExit(await deploy("web-staging"), "success");
     expectExit(await deploy("web-production"), "success");
     expect(await imageOf("web-staging")).toBe(ami.v1.imageId);
@@ -74,7 +66,7 @@ describe("staged promotion: production runs only what staging has run", () => {
   });
 
   step("v2 is published: staging's plan moves to it, production's plan has no changes", async () => {
-    ami.v2 = await publish(2);
+    ami.v2 = await build(2);
     expect(expectExit(await plan("web-production"), "success")).toContain("No changes.");
     expectExit(await plan("web-staging"), "success");
     const template = realChanges(await savedPlan(outdir, "web-staging", env)).find((c) => c.type === "aws_launch_template");

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { planStack } from "../../lib/plan-stacks";
 import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
 import { runOrThrow } from "../../lib/process";
@@ -22,9 +21,9 @@ async function plan(stack: string): Promise<string> {
 
 beforeAll(async () => {
   // As shipped (instance refresh on): creating a group starts no refresh, so the emulator can apply it.
-  const scenario = await startScenario({ prefix: "security", configure: (dir, emulator) => writeScenarioConfig(emulator, { dir }) });
+  const scenario = await startScenario({ prefix: "security", instanceRefresh: true });
   ({ outdir, env } = scenario);
-  await scenario.publish(1);
+  await scenario.build(1);
   // Production follows what staging runs, so staging must run something first.
   const staging = join(outdir, "stacks", "web-staging");
   await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: staging, env });

@@ -22,7 +22,7 @@ let env: NodeJS.ProcessEnv;
 let outdir: string;
 let configPath: string;
 const amis: PublishedAmi[] = [];
-let publish: (build: number) => Promise<PublishedAmi>;
+let build: (number: number) => Promise<PublishedAmi>;
 
 const goldenAmi = (...args: string[]) => run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), ...args], { cwd: ROOT, env });
 const expectOk = (result: RunResult) => {
@@ -56,12 +56,12 @@ beforeAll(async () => {
     edit: (document) => document.setIn(["images", 0, "distribution", "regions"], document.createNode([REGION, SECOND_REGION])),
   });
   ({ outdir, env, configPath } = scenario);
-  publish = async (build) => {
-    const ami = await scenario.publish(build);
-    amis[build] = ami;
+  build = async (number) => {
+    const ami = await scenario.build(number);
+    amis[number] = ami;
     return ami;
   };
-  await publish(1);
+  await build(1);
 });
 
 describe("promotion channels", () => {
@@ -97,7 +97,7 @@ describe("promotion channels", () => {
   });
 
   it("refuses an AMI that has not soaked long enough, then promotes it, and production plans the move", async () => {
-    await publish(2);
+    await build(2);
     await planAndApply("web-staging");
     const early = await goldenAmi("promote", "--image", "sample", "--from", "staging", "--to", "production", "--soak-hours", "24");
     expect(early.code).toBe(1);

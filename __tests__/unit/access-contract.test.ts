@@ -304,7 +304,14 @@ describe("the shared account's roles' policies, generated from the contract", ()
   it("the plan role is denied every call only applies make", async () => {
     const writes = sharedActions(contract, "deploy").filter((a) => !sharedActions(contract, "plan").includes(a));
     expect(writes).toEqual(
-      expect.arrayContaining(["imagebuilder:CreateComponent", "iam:CreateRole", "kms:CreateKey", "sns:CreateTopic", "ec2:EnableImageDeprecation"]),
+      expect.arrayContaining([
+        "imagebuilder:CreateComponent",
+        "imagebuilder:StartImagePipelineExecution",
+        "iam:CreateRole",
+        "kms:CreateKey",
+        "sns:CreateTopic",
+        "ec2:EnableImageDeprecation",
+      ]),
     );
     const allowed: string[] = [];
     for (const action of writes) if ((await decisionOf(action, "plan")) === "Allowed") allowed.push(action);
