@@ -15,8 +15,8 @@ export function cdktf(args: ReadonlyArray<string>, options: RunOptions = {}): Pr
  * is skipped: it asks the registry for every platform's checksums, and these tools run offline
  * against a provider mirror.
  */
-export function cdktfStackCommand(command: "plan" | "deploy", stack: string, outdir: string, options: RunOptions = {}): Promise<RunResult> {
-  const extra = command === "deploy" ? ["--auto-approve"] : [];
+export function cdktfStackCommand(command: "plan" | "deploy" | "destroy", stack: string, outdir: string, options: RunOptions = {}): Promise<RunResult> {
+  const extra = command === "plan" ? [] : ["--auto-approve"];
   return cdktf([command, stack, "--output", outdir, "--no-color", "--skip-provider-lock", ...extra], options);
 }
 

@@ -11,7 +11,8 @@ import { Emulator, withEmulator } from "./emulator/emulator";
 import { launchTemplateVersions, stackOutputs } from "./emulator/inspect";
 import { prepareScenario } from "./emulator/prepare";
 import { writeScenarioConfig } from "./emulator/scenario";
-import { RunResult } from "../lib/process";
+import { run, RunResult } from "../lib/process";
+import { PROJECT_ROOT } from "../lib/synth";
 
 const STACK = "web-staging";
 let stepNumber = 0;
@@ -26,11 +27,23 @@ function progress(chunk: string): void {
   }
 }
 
-async function cdktfStep(command: "plan" | "deploy", outdir: string, env: NodeJS.ProcessEnv, expectFailure = false): Promise<RunResult> {
-  say(`$ cdktf ${command === "deploy" ? "apply" : "plan"} ${STACK}`);
-  const result = await cdktfStackCommand(command, STACK, outdir, { env, onOutput: progress });
-  if ((result.code === 0) === expectFailure) throw new Error(`cdktf ${command} ${STACK} exited ${result.code}, which the demo did not expect`);
+async function cdktfStep(command: "plan" | "deploy", outdir: string, env: NodeJS.ProcessEnv, expectFailure = false, stack = STACK): Promise<RunResult> {
+  say(`$ cdktf ${command === "deploy" ? "apply" : "plan"} ${stack}`);
+  const result = await cdktfStackCommand(command, stack, outdir, { env, onOutput: progress });
+  if ((result.code === 0) === expectFailure) throw new Error(`cdktf ${command} ${stack} exited ${result.code}, which the demo did not expect`);
   return result;
+}
+
+/** `npx golden-ami build <image> --wait --json`, its progress lines shown as they come; the built AMIs. */
+async function buildStep(imageName: string, env: NodeJS.ProcessEnv): Promise<{ region: string; imageId: string; name: string }[]> {
+  say(`$ npx golden-ami build ${imageName} --wait`);
+  const result = await run(process.execPath, [join(PROJECT_ROOT, "bin", "golden-ami.js"), "build", imageName, "--wait", "--json"], {
+    cwd: PROJECT_ROOT,
+    env,
+    onOutput: (chunk) => chunk.startsWith("{") || progress(chunk),
+  });
+  if (result.code !== 0) throw new Error(`golden-ami build ${imageName} exited ${result.code}: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as { amis: { region: string; imageId: string; name: string }[] }).amis;
 }
 
 async function story(emulator: Emulator, workDir: string): Promise<void> {
@@ -44,7 +57,7 @@ async function story(emulator: Emulator, workDir: string): Promise<void> {
     `The emulated organization ${emulator.organization.organization.id}: ${emulator.organization.accounts.map((a) => `${a.id} (${a.name}, OU ${a.organizational_unit})`).join(", ")}; outside it: ${emulator.organization.outsiders.map((a) => a.id).join(", ")}.`,
   );
   step("an administrator bootstraps each account: its golden-ami-plan and golden-ami-deploy roles, trusted by the CI's roles");
-  const prepared = await prepareScenario(emulator, workDir, configPath);
+  const prepared = await prepareScenario(emulator, workDir, configPath, { sharedStack: "synthesized" });
   say(
     `  -> bootstrapped ${prepared.bootstrapped.join(", ")}; every stack now runs through its own account's roles, assumed by ${emulator.organization.ci_roles.deploy}`,
   );
@@ -57,23 +70,27 @@ async function story(emulator: Emulator, workDir: string): Promise<void> {
     `The workload "${STACK}" in account ${workload.account_id} (OU ${accountOf(workload.account_id)?.organizational_unit}) runs the newest of them in a launch template.`,
   );
 
-  step("no AMI has been published yet, so the workload's plan stops with a clear message");
+  step(`deploy the shared stack in ${config.shared.account_id}: the Image Builder pipeline, its components and recipe, the AMI key, notifications`);
+  await cdktfStep("deploy", outdir, env, false, "shared");
+  say(`  -> the pipeline ${image.name} exists; nothing has been built yet`);
+
+  step("no AMI has been built yet, so the workload's plan stops with a clear message");
   const first = await cdktfStep("plan", outdir, env, true);
   const message = plainOutput(first.stdout + first.stderr)
     .match(/No AMI of image[^]*?(build the image again|with this account)\./)?.[0]
     ?.replace(/\s+/g, " ");
   say(`  -> cdktf plan failed, as it should: ${message ?? "(see above)"}`);
 
-  step(`the pipeline publishes build 1 of "${image.name}" in the shared account ${config.shared.account_id}`);
-  const v1 = await prepared.publish(1, { commit: "demo" });
+  step(`run the pipeline: build 1 of "${image.name}" in the shared account ${config.shared.account_id}`);
+  const [v1] = await buildStep(image.name, env);
   say(`  -> ${v1.name} (${v1.imageId}), shared with ${config.organization.arn}`);
 
   step(`apply the workload in account ${workload.account_id}: a launch template on AMI v1, found there through the organization's launch permission`);
   await cdktfStep("deploy", outdir, env);
   say(`  -> launch template: ${await versionsOf(ec2, outdir, env)}`);
 
-  step(`the pipeline publishes build 2 in the shared account (no code change in the workload)`);
-  const v2 = await prepared.publish(2, { commit: "demo" });
+  step(`run the pipeline again: build 2 in the shared account (no code change in the workload)`);
+  const [v2] = await buildStep(image.name, env);
   say(`  -> ${v2.name} (${v2.imageId})`);
 
   step("plan the workload: the new AMI shows up as in-place updates, nothing created or destroyed");

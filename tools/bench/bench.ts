@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     // cdktf and a raw `terraform plan` as users run them: Go's default GC (only golden-ami sets GOGC).
     const env = { ...prepared.env, GOGC: undefined };
     const outdir = prepared.outdir;
-    await prepared.publish(1);
+    await prepared.build(1);
     const stackDir = join(outdir, "stacks", STACK);
     const init = await measure("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env, runs: 1 });
     const raw = await measure("terraform", ["plan", "-input=false", "-no-color", "-lock=false"], { cwd: stackDir, env });
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     const fleetWork = mkdtempSync(join(work, "fleet-"));
     const thousandConfig = manyWorkloads(fleetWork, 1000, true);
     const images = [];
-    for (let build = 2; build <= 6; build++) images.push(await prepared.publish(build));
+    for (let build = 2; build <= 6; build++) images.push(await prepared.build(build));
     for (let i = 0; i < 1000; i++) {
       const ami = images[i % images.length];
       writeFileSync(
@@ -183,6 +183,19 @@ async function main(): Promise<void> {
     const fleetEnv = { ...prepared.env, AMI_PIPELINE_CONFIG: thousandConfig, AMI_PIPELINE_STATE_DIR: fleetWork };
     const fleet = await measure(process.execPath, [GOLDEN_AMI, "fleet", "--json"], { env: fleetEnv, runs: 3 });
     add({ what: "golden-ami fleet, 1,000 workloads (local state, one image listing)", ...fleet, target: "< 10 s", met: fleet.seconds < 10 });
+
+    // A build of the pipeline on the emulator's Image Builder, distributed to two regions: the whole
+    // command as a user runs it, from start to each region's AMI.
+    await emulator.reset();
+    const buildDir = mkdtempSync(join(work, "build-"));
+    const buildConfig = await writeScenarioConfig(emulator, {
+      dir: buildDir,
+      instanceRefresh: false,
+      edit: (document) => document.setIn(["images", 0, "distribution", "regions"], document.createNode(["ap-northeast-1", "eu-west-1"])),
+    });
+    const twoRegions = await prepareScenario(emulator, buildDir, buildConfig);
+    const build = await measure(process.execPath, [GOLDEN_AMI, "build", "sample", "--wait"], { env: twoRegions.env, runs: 3 });
+    add({ what: "golden-ami build sample --wait on the emulator, AMIs in two regions", ...build, target: "≤ 10 s", met: build.seconds <= 10 });
   });
 
   // The scenarios' stack directories, states and configurations (~50 MB): kept only when a step failed.
