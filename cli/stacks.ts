@@ -2,7 +2,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { shardOf } from "../lib/changed-stacks";
 import { byStackOrder } from "../lib/plan-report/read-plans";
-import { CONFIG_OPTION_HELP, configPathOf, shardOption, withExample } from "./program";
+import { CONFIG_OPTION_HELP, configPathOf, EXIT_USAGE, shardOption, withExample } from "./program";
 
 export function registerStacks(program: Command): void {
   const command = program
@@ -13,7 +13,7 @@ export function registerStacks(program: Command): void {
     .option("--environment <name>", "only workloads of this environment")
     .addOption(new Option("--shard <i/n>", "only shard i of n: every n-th stack, as `golden-ami plan --shard` plans them").argParser(shardOption))
     .option("--json", "print a JSON array of {stack, role, environment, account, region}")
-    .action((options) => {
+    .action((options, cmd) => {
       const { loadConfig } = require("../config/load") as typeof import("../config/load");
       const { SHARED_STACK_NAME } = require("../stacks") as typeof import("../stacks");
       const { config } = loadConfig(configPathOf(options.config));
@@ -23,6 +23,17 @@ export function registerStacks(program: Command): void {
         .map((w) => ({ stack: w.name, role: "workload", environment: w.environment, account: w.account_id, region: w.region }));
       const chosen = byStackOrder(options.role === "shared" ? [shared] : options.role === "workload" ? workloads : [shared, ...workloads], (row) => row.stack);
       const rows = options.shard ? shardOf(chosen, options.shard.index, options.shard.total) : chosen;
+      // A selector that matches nothing is a mistake (a typo, a renamed environment): a CI job driven by
+      // an empty list would plan nothing and pass. An empty shard is not one: a matrix has a fixed width.
+      const environments = [...new Set(config.workloads.map((w) => w.environment))].sort();
+      if (options.environment !== undefined && !environments.includes(options.environment)) {
+        cmd.error(`stacks --environment ${options.environment} matches no workload; environments are ${environments.join(", ") || "(none: no workloads)"}`, {
+          exitCode: EXIT_USAGE,
+        });
+      }
+      if (chosen.length === 0) {
+        cmd.error(`stacks --role ${options.role} matches no stack: the configuration has no workloads; use --role shared or all`, { exitCode: EXIT_USAGE });
+      }
       console.log(options.json ? JSON.stringify(rows) : rows.map((r) => r.stack).join(" "));
     });
   withExample(command, "npx golden-ami stacks --environment production", "npx golden-ami stacks --role all --json --shard 2/3");

@@ -152,6 +152,18 @@ describe("golden-ami", () => {
     ]);
   });
 
+  it("stacks with a selector that matches nothing is a usage error naming what exists, never an empty list with exit 0", async () => {
+    for (const role of ["workload", "all"]) {
+      const result = await goldenAmi("stacks", "--role", role, "--environment", "nosuch");
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe("golden-ami: stacks --environment nosuch matches no workload; environments are production, staging");
+      expect(result.stdout).toBe("");
+    }
+    // An empty shard of a non-empty selection is a CI matrix wider than the stacks: fine, and says nothing.
+    const shard = await goldenAmi("stacks", "--environment", "staging", "--shard", "2/2");
+    expect(shard).toMatchObject({ code: 0, stdout: "\n" });
+  });
+
   it("an invalid configuration is a failure of the work: the problems, exit 1, no stack trace", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "cli-config-")), "invalid.yaml");
     writeFileSync(file, "organization:\n  arn: not-an-arn\n");
