@@ -16,7 +16,6 @@ const IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const DEVICE_NAME = /^\/dev\/(sd[a-z]|xvd[a-z]{1,2}|nvme\d+n\d+)$/;
 /** Root devices add a partition number (Ubuntu and Windows: /dev/sda1). */
 const ROOT_DEVICE_NAME = /^\/dev\/(sd[a-z]\d{0,2}|xvd[a-z]{1,2}|nvme\d+n\d+)$/;
-const ENV_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const RESOURCE_ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`);
 const PARENT_IMAGE =
   /^(ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(aws|\d{12}):image\/[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x)(\/\d+)?|[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x))$/;
@@ -25,6 +24,16 @@ const PARENT_IMAGE =
 export const AMI_NAME_MAX_LENGTH = 127;
 
 const matches = (pattern: RegExp, expected: string) => z.string().regex(pattern, { message: `expected ${expected}` });
+
+/**
+ * A lower-case name of at most `max` characters: a name that is only too long is told its length,
+ * not that its characters are wrong.
+ */
+const lowerCaseName = (max: number, expected: string, purpose: string) =>
+  z
+    .string()
+    .max(max, { message: `expected at most ${max} characters (${purpose})` })
+    .regex(/^[a-z][a-z0-9-]*$/, { message: `expected ${expected}: a lower-case letter, then lower-case letters, digits and '-' (${purpose})` });
 
 const accountId = z
   .string({
@@ -255,13 +264,13 @@ export const AmiSourceSchema = z.discriminatedUnion(
       source: z
         .literal("environment")
         .describe("environment: the AMI another environment of the same image runs (published in SSM by that environment's stack)."),
-      environment: matches(ENV_NAME, "an environment name such as staging").describe(
+      environment: lowerCaseName(32, "an environment name such as staging", "it names SSM parameters and channels").describe(
         "With source environment: the environment whose AMI this one follows (through the SSM parameter that environment's stack publishes).",
       ),
     }),
     z.strictObject({
       source: z.literal("channel").describe("channel: the AMI a channel serves (the channels file; golden-ami promote writes it). Works across accounts."),
-      channel: matches(ENV_NAME, "a channel name such as production").describe(
+      channel: lowerCaseName(32, "a channel name such as production", "as golden-ami promote --to takes it").describe(
         "With source channel: the channel (in the channels file beside the configuration; golden-ami promote writes it).",
       ),
     }),
@@ -345,11 +354,10 @@ export const UserDataSchema = z.strictObject({
 });
 
 export const WorkloadSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, { message: "expected lower-case letters, digits and '-' (it names the stack)" })
-    .describe('The workload\'s name; it names its stack (unique, not "shared" nor bootstrap-*).'),
-  environment: matches(ENV_NAME, "a lower-case environment name such as staging").describe(
+  name: lowerCaseName(63, "a workload name such as web-staging", "it names the stack").describe(
+    'The workload\'s name; it names its stack (unique, not "shared" nor bootstrap-*).',
+  ),
+  environment: lowerCaseName(32, "an environment name such as staging", "it names SSM parameters and channels").describe(
     "Environment, e.g. staging or production: promotion and following compare by it.",
   ),
   account_id: accountId.describe("The workload account (12 digits, quoted in YAML)."),

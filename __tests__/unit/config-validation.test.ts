@@ -241,3 +241,34 @@ describe("configuration validation", () => {
     ]);
   });
 });
+
+describe("a name that is only too long is told its length, not that its characters are wrong", () => {
+  it.each([
+    [
+      "a workload name of 64 characters",
+      (c: RawConfig) => (c.workloads[0].name = "w".repeat(64)),
+      "workloads[0].name",
+      "expected at most 63 characters (it names the stack)",
+    ],
+    [
+      "an environment of 33 characters",
+      (c: RawConfig) => (c.workloads[0].environment = "e".repeat(33)),
+      "workloads[0].environment",
+      "expected at most 32 characters (it names SSM parameters and channels)",
+    ],
+  ])("%s", (_, edit, path, expected) => {
+    const config = exampleRaw();
+    edit(config);
+    const problems = problemsOf(config).filter((p) => p.path === path);
+    expect(problems).toEqual([{ path, message: expect.stringContaining(expected) }]);
+    expect(problems[0].message).not.toContain("lower-case");
+  });
+
+  it("a name with a wrong character is told which characters are expected", () => {
+    const config = exampleRaw();
+    config.workloads[0].name = "Web_Staging";
+    expect(problemsOf(config).find((p) => p.path === "workloads[0].name")?.message).toContain(
+      "expected a workload name such as web-staging: a lower-case letter, then lower-case letters, digits and '-' (it names the stack)",
+    );
+  });
+});
