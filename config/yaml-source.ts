@@ -18,8 +18,8 @@ export function parseYaml(text: string): { source: YamlSource } | { problems: Pr
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter });
   if (document.errors.length > 0) return { problems: document.errors.map((e) => ({ path: "(yaml)", message: e.message })) };
-  const duplicates = duplicateKeys(document, lineCounter);
-  if (duplicates.length > 0) return { problems: duplicates };
+  const notData = [...unresolvedTags(document), ...keyProblems(document, lineCounter)];
+  if (notData.length > 0) return { problems: notData };
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
@@ -47,21 +47,48 @@ export function parseYaml(text: string): { source: YamlSource } | { problems: Pr
   };
 }
 
-function duplicateKeys(document: Document, lineCounter: LineCounter): Problem[] {
+/**
+ * Tags YAML's core schema does not know (`!foo`, `!!js/function`): the library reads the value as a
+ * plain string with a warning. A configuration is data; a tag that means something elsewhere is refused.
+ */
+function unresolvedTags(document: Document): Problem[] {
+  return document.warnings
+    .filter((warning) => warning.code === "TAG_RESOLVE_FAILED")
+    .map((warning) => {
+      const tag = (/Unresolved tag: (\S+)/.exec(warning.message)?.[1] ?? "?").replace(/^tag:yaml\.org,2002:/, "!!");
+      const line = warning.linePos ? ` (line ${warning.linePos[0].line})` : "";
+      return { path: `(yaml)${line}`, message: `has the tag ${tag}, which plain YAML data does not know; expected a value without a tag (remove ${tag})` };
+    });
+}
+
+/**
+ * Keys must be plain, unique and keep their name: a duplicate key is found in linear time (the
+ * library's own check is quadratic in the size of a map); a mapping or sequence as a key would be
+ * stringified; "__proto__" would be dropped by every JavaScript object it is copied into.
+ */
+function keyProblems(document: Document, lineCounter: LineCounter): Problem[] {
   const problems: Problem[] = [];
   visit(document, {
     Map(_, map) {
       if (!isMap(map)) return;
       const seen = new Set<string>();
       for (const pair of map.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key);
+        const range = (pair.key as { range?: [number, number, number] } | null)?.range;
+        const at = `(yaml)${range ? ` (line ${lineCounter.linePos(range[0]).line})` : ""}`;
+        if (pair.key !== null && !isScalar(pair.key)) {
+          problems.push({ path: at, message: "has a mapping or sequence as a key; expected a plain key such as a name" });
+          continue;
+        }
+        const key = String(isScalar(pair.key) ? pair.key.value : null);
+        if (key === "__proto__") {
+          problems.push({ path: at, message: 'has the key "__proto__", which JavaScript objects cannot hold as data; expected another name' });
+          continue;
+        }
         if (!seen.has(key)) {
           seen.add(key);
           continue;
         }
-        const range = (pair.key as { range?: [number, number, number] } | null)?.range;
-        const line = range ? ` (line ${lineCounter.linePos(range[0]).line})` : "";
-        problems.push({ path: `(yaml)${line}`, message: `key ${JSON.stringify(key)} appears twice in the same map; expected each key once` });
+        problems.push({ path: at, message: `key ${JSON.stringify(key)} appears twice in the same map; expected each key once` });
       }
     },
   });

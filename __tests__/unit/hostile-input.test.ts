@@ -162,6 +162,48 @@ describe("YAML limits", () => {
     expect(problem.message).toBe('key "T7" appears twice in the same map; expected each key once');
   });
 
+  /** The configuration with `lines` added under its top-level tags. */
+  const withTagLines = (...lines: string[]) => {
+    const configPath = scenario();
+    writeFileSync(configPath, readFileSync(configPath, "utf8").replace(/^tags:\n/m, `tags:\n${lines.map((l) => `  ${l}\n`).join("")}`));
+    return configPath;
+  };
+
+  it.each([
+    ["!foo", "Evil: !foo bar"],
+    ["!!js/function", 'Evil: !!js/function "function () { return 1 }"'],
+  ])("refuses a value with the unknown tag %s, with its line (it was read as a plain string)", (tag, line) => {
+    const problems = problemsLoading(withTagLines(line));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: expect.stringMatching(/^\(yaml\) \(line \d+\)$/),
+        message: `has the tag ${tag}, which plain YAML data does not know; expected a value without a tag (remove ${tag})`,
+      }),
+    ]);
+  });
+
+  it("refuses a mapping as a key, with its line and without Node's warning on stderr", () => {
+    const warn = jest.spyOn(process, "emitWarning");
+    try {
+      const problems = problemsLoading(withTagLines("? {a: 1}", ": value"));
+      expect(problems).toEqual([expect.objectContaining({ message: "has a mapping or sequence as a key; expected a plain key such as a name" })]);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses the key "__proto__" (AWS would take it as a tag key; every JavaScript object copy drops it)', () => {
+    const configPath = withTagLines("__proto__: x");
+    const line = readFileSync(configPath, "utf8").split("\n").indexOf("  __proto__: x") + 1;
+    expect(problemsLoading(configPath)).toEqual([
+      expect.objectContaining({
+        path: `(yaml) (line ${line})`,
+        message: 'has the key "__proto__", which JavaScript objects cannot hold as data; expected another name',
+      }),
+    ]);
+  });
+
   it("caps the configuration at 1 MiB", () => {
     const configPath = scenario();
     writeFileSync(configPath, `${readFileSync(configPath, "utf8")}\n# ${"x".repeat(1024 * 1024)}\n`);
@@ -213,17 +255,19 @@ describe("recipe lock files", () => {
     expect(readFileSync(join(ROOT, "package.json"))).toEqual(packageJson);
   });
 
-  it("is repaired by recording anew", () => {
+  it("is not recorded over without resetHistory (its history guards versions AWS holds), and is repaired with it", () => {
     const configPath = scenario(exampleRaw(), "garbage");
     const loaded = loadConfig(configPath, { enforceRecipeLock: false });
     const images = loaded.config.images;
-    expect(
-      updateRecipeLock(
-        images,
-        images.map((i) => loaded.recipeFingerprints.get(i.name)!),
-        recipeLockPath(configPath),
-      ),
-    ).toEqual([]);
+    const fingerprints = images.map((i) => loaded.recipeFingerprints.get(i.name)!);
+    expect(updateRecipeLock(images, fingerprints, recipeLockPath(configPath))).toEqual([
+      {
+        path: "(file)",
+        message: expect.stringMatching(/^is not JSON .*run npx golden-ami lock --reset-history to write it anew without the version history$/),
+      },
+    ]);
+    expect(readFileSync(recipeLockPath(configPath), "utf8")).toBe("garbage");
+    expect(updateRecipeLock(images, fingerprints, recipeLockPath(configPath), { resetHistory: true })).toEqual([]);
     expect(problemsLoading(configPath)).toEqual([]);
   });
 });
