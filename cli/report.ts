@@ -1,10 +1,10 @@
 // golden-ami report: one Markdown comment (and GitLab terraform reports) from every stack's plan.
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gitlabJobReport, gitlabReport } from "../lib/plan-report/gitlab";
 import { runInfoFromEnv } from "../lib/ci/run-info";
-import { DEFAULT_COMMENT_LIMIT, JOB_SUMMARY_LIMIT, renderMarkdown } from "../lib/plan-report/markdown";
+import { DEFAULT_COMMENT_LIMIT, JOB_SUMMARY_LIMIT, MIN_COMMENT_LIMIT, renderMarkdown } from "../lib/plan-report/markdown";
 import { readStackPlans } from "../lib/plan-report/read-plans";
 import { CommandFailed, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
 
@@ -18,7 +18,15 @@ export function registerReport(program: Command): void {
     .addOption(
       new Option("--limit-bytes <n>", "largest comment in UTF-8 bytes, a hard limit (GitLab notes take 1000000)")
         .default(DEFAULT_COMMENT_LIMIT, `${DEFAULT_COMMENT_LIMIT}: GitHub's 65536 less room for the posting action's marker`)
-        .argParser(positiveInteger),
+        .argParser((value) => {
+          const limit = positiveInteger(value);
+          if (limit < MIN_COMMENT_LIMIT) {
+            throw new InvalidArgumentError(
+              `expected at least ${MIN_COMMENT_LIMIT} bytes (the marker that finds the comment again, a headline and the cut note), got ${limit}`,
+            );
+          }
+          return limit;
+        }),
     )
     .option("--gitlab-dir <dir>", "write one GitLab terraform report per stack (<stack>.tfplan.json) here")
     .option("--gitlab-report <file>", "write ONE GitLab terraform report for all stacks (counts summed; an error if one failed)")

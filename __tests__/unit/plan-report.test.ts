@@ -160,6 +160,11 @@ describe("plan report: failures are failures", () => {
     ["empty", "", /manifest\.json is empty: synthesize again/],
     ["truncated", '{"stacks": {"web-stag', /manifest\.json is not JSON, truncated\?/],
     ["an empty object", "{}", /manifest\.json is not a cdktf manifest: stacks: /],
+    [
+      "naming one stack twice",
+      JSON.stringify({ stacks: { a: { name: "web", workingDirectory: "stacks/a" }, b: { name: "web", workingDirectory: "stacks/b" } } }),
+      /manifest\.json names stack "web" twice \(entries "a" and "b"\); expected each stack once: synthesize again/,
+    ],
   ])("report with a manifest that is %s: one line naming the file, exit 1", async (_, manifest, message) => {
     const outdir = mkdtempSync(join(tmpdir(), "report-manifest-"));
     if (manifest !== undefined) writeFileSync(join(outdir, "manifest.json"), manifest);
@@ -167,6 +172,40 @@ describe("plan report: failures are failures", () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(message);
+  });
+
+  it("a plan Terraform marked incomplete (complete: false) is a failed stack, never 'unchanged'", () => {
+    const s = summarizePlan("web-staging", { ...plan("no-changes"), complete: false });
+    expect(s).toEqual({ stack: "web-staging", status: "failed", error: expect.stringContaining("Terraform marked the plan incomplete (complete: false)") });
+    expect(renderMarkdown([s])).toContain("> **1 stack failed to plan:** `web-staging`.");
+  });
+
+  it("an action the report does not know fails the stack naming it, instead of rendering 'changes' and 'undefined'", () => {
+    const replace = plan("replace");
+    const [first, ...rest] = replace.resource_changes ?? [];
+    const odd = { ...replace, resource_changes: [{ ...first, change: { ...first.change, actions: ["frobnicate"] } }, ...rest] };
+    const s = summarizePlan("web-staging", odd);
+    expect(s).toEqual({ stack: "web-staging", status: "failed", error: expect.stringContaining(`"frobnicate" on ${first.address}`) });
+    const markdown = renderMarkdown([s]);
+    expect(markdown).not.toContain("undefined");
+    expect(markdown).not.toContain("No changes.");
+  });
+
+  it("a comment limit too small to keep the marker whole is refused: exit 2 from the CLI, RangeError from the renderer", async () => {
+    const result = await run(process.execPath, [join(ROOT, "bin", "golden-ami.js"), "report", "--limit-bytes", "10", "--outdir", outdirWith({})], {
+      cwd: ROOT,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      "golden-ami: option '--limit-bytes <n>' argument '10' is invalid. expected at least 512 bytes (the marker that finds the comment again, a headline and the cut note), got 10",
+    );
+    expect(() => renderMarkdown([planned("replace")], { limitBytes: 511 })).toThrow(RangeError);
+    const smallest = renderMarkdown(
+      Array.from({ length: 50 }, () => failedStack),
+      { limitBytes: 512 },
+    );
+    expect(bytes(smallest)).toBeLessThanOrEqual(512);
+    expect(smallest.startsWith(`${REPORT_MARKER}\n`)).toBe(true);
   });
 
   it("reads a plan captured with a CI wrapper's [command] line around it", () => {

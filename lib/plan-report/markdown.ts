@@ -12,6 +12,11 @@ export const DEFAULT_COMMENT_LIMIT = GITHUB_COMMENT_LIMIT - POSTING_HEADROOM;
 export const GITLAB_NOTE_LIMIT = 1_000_000;
 /** GitHub's job summary takes up to 1 MiB per step: room for the full report. */
 export const JOB_SUMMARY_LIMIT = 1_000_000;
+/**
+ * The smallest limit a comment can keep its shape in: the marker whole (the next push finds the
+ * comment by it), a headline and the note that the rest was cut. A smaller one is refused.
+ */
+export const MIN_COMMENT_LIMIT = 512;
 
 export interface RenderOptions {
   /** Largest comment in UTF-8 bytes, a hard limit. @default 64512 (GitHub's limit less the posting action's marker) */
@@ -74,6 +79,7 @@ const DETAIL_LEVELS: ReadonlyArray<Detail> = [
 /** The comment, never over the limit: detail is left out in order, and as a last resort the text is cut. */
 export function renderMarkdown(stacks: ReadonlyArray<StackSummary>, options: RenderOptions = {}): string {
   const limit = options.limitBytes ?? DEFAULT_COMMENT_LIMIT;
+  if (limit < MIN_COMMENT_LIMIT) throw new RangeError(`a comment limit of ${limit} bytes is too small; expected at least ${MIN_COMMENT_LIMIT}`);
   let text = "";
   for (const level of DETAIL_LEVELS) {
     text = render(stacks, level, options.run, limit);
@@ -275,12 +281,8 @@ function truncate(text: string, max: number): string {
 /** The last resort: cut at a line boundary and say so; the result is never over the limit. */
 function cutToFit(text: string, limit: number): string {
   const note = "\n\n_Cut to fit the comment limit: the full report is in the job summary and the run's artifacts._\n";
+  // The limit is at least MIN_COMMENT_LIMIT: the marker on the first line and the note always fit.
   const budget = limit - bytes(note);
-  if (budget <= 0)
-    return Buffer.from(`${REPORT_MARKER}\n`)
-      .subarray(0, limit)
-      .toString("utf8")
-      .replace(/\uFFFD+$/, "");
   let cut = Buffer.from(text, "utf8")
     .subarray(0, budget)
     .toString("utf8")

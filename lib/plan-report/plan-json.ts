@@ -6,6 +6,8 @@ export interface TerraformPlan {
   readonly output_changes?: Readonly<Record<string, Change>>;
   readonly prior_state?: { readonly values?: { readonly root_module?: Module } };
   readonly errored?: boolean;
+  /** False when applying this plan leaves changes for a later plan (deferred actions, Terraform 1.8+). */
+  readonly complete?: boolean;
   readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
   readonly configuration?: { readonly root_module?: { readonly variables?: Readonly<Record<string, { readonly sensitive?: boolean }>> } };
 }

@@ -85,6 +85,9 @@ export type StackSummary =
   /** Not planned because the change under review does not touch it (plan --changed-since). */
   | { readonly stack: string; readonly status: "skipped"; readonly reason: string };
 
+/** The actions of Terraform's JSON plan format (resource and output changes), and nothing else. */
+const KNOWN_ACTIONS: ReadonlySet<string> = new Set(["no-op", "create", "read", "update", "delete", "forget"]);
+
 const NO_COUNTS: Counts = { import: 0, add: 0, change: 0, destroy: 0, forget: 0, replace: 0, move: 0 };
 
 /** A stack whose plan Terraform reported as "No changes" (exit code 0 of -detailed-exitcode). */
@@ -112,6 +115,27 @@ export function countsLine(counts: Counts, outputsChange = false): string {
 export function summarizePlan(stack: string, plan: TerraformPlan): StackSummary {
   if (plan.errored === true) {
     return { stack, status: "failed", error: "Terraform reported errors while planning (the plan is marked errored); see the job log." };
+  }
+  if (plan.complete === false) {
+    return {
+      stack,
+      status: "failed",
+      error:
+        "Terraform marked the plan incomplete (complete: false): applying it would leave changes that only a later plan shows, so this report cannot show them all; see the job log.",
+    };
+  }
+  const unknownActions = [...(plan.resource_changes ?? []), ...(plan.resource_drift ?? [])].flatMap((r) =>
+    r.change.actions.filter((a) => !KNOWN_ACTIONS.has(a)).map((a) => `${JSON.stringify(a)} on ${r.address}`),
+  );
+  const unknownOutputActions = Object.entries(plan.output_changes ?? {}).flatMap(([name, change]) =>
+    change.actions.filter((a) => !KNOWN_ACTIONS.has(a)).map((a) => `${JSON.stringify(a)} on output ${name}`),
+  );
+  if (unknownActions.length + unknownOutputActions.length > 0) {
+    return {
+      stack,
+      status: "failed",
+      error: `The plan has actions this report does not know (${[...unknownActions, ...unknownOutputActions].slice(0, 5).join(", ")}); expected ${[...KNOWN_ACTIONS].join(", ")}. A newer Terraform? See the job log.`,
+    };
   }
   const detailed = majorVersion(plan.format_version) >= 1;
   const secrets = detailed ? markedValues(plan) : new Set<string>();

@@ -75,5 +75,15 @@ export function parseManifest(file: string, text: string): { name: string; worki
     const issue = parsed.error.issues[0];
     throw new Error(`${file} is not a cdktf manifest: ${issue.path.length > 0 ? issue.path.join(".") : "(top level)"}: ${issue.message}`);
   }
-  return Object.values(parsed.data.stacks);
+  const stacks = Object.entries(parsed.data.stacks);
+  const byName = new Map<string, string[]>();
+  for (const [key, stack] of stacks) byName.set(stack.name, [...(byName.get(stack.name) ?? []), key]);
+  const twice = [...byName].filter(([, keys]) => keys.length > 1);
+  if (twice.length > 0) {
+    const [name, keys] = twice[0];
+    throw new Error(
+      `${file} names stack "${name}" twice (entries ${keys.map((k) => JSON.stringify(k)).join(" and ")}); expected each stack once: synthesize again`,
+    );
+  }
+  return stacks.map(([, stack]) => stack);
 }
