@@ -24,8 +24,9 @@ export function registerPromote(program: Command): void {
       if (missing.length > 0) cmd.error(`promote: missing ${missing.map((m) => `--${m}`).join(", ")}`, { exitCode: EXIT_USAGE });
       const { image, from, to } = options as { image: string; from: string; to: string };
       const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { CHANNEL_NAME, channelsPath, withSupplyChainLock, writeChannels } = require("../config/supply-chain") as typeof import("../config/supply-chain");
+      const { CHANNEL_NAME, channelsPath, writeChannels } = require("../config/supply-chain") as typeof import("../config/supply-chain");
       const { promote, PromotionRefused } = require("../lib/promote") as typeof import("../lib/promote");
+      const { withDataFileLock } = require("../config/data-files") as typeof import("../config/data-files");
       if (!CHANNEL_NAME.test(to)) {
         cmd.error(
           `option '--to <channel>' argument '${to}' is invalid. expected a channel name: a lowercase letter, then up to 31 lowercase letters, digits or dashes`,
@@ -38,7 +39,7 @@ export function registerPromote(program: Command): void {
       const { commitOfRun } = require("../lib/run-commit") as typeof import("../lib/run-commit");
       const commit = commitOfRun();
       // Read, decide and write under the lock: a revoke running at the same time comes before or after, never between.
-      await withSupplyChainLock(configPath, async () => {
+      await withDataFileLock(configPath, async () => {
         const loaded = loadConfig(configPath, { enforceSupplyChain: false });
         try {
           const result = await promote(loaded.config, loaded.channels, loaded.revocations, {

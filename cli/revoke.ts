@@ -31,11 +31,11 @@ export function registerRevoke(program: Command): void {
     .action(async (ami, options, cmd) => {
       if (!options.reason) cmd.error("revoke: missing --reason", { exitCode: EXIT_USAGE });
       const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { withSupplyChainLock } = require("../config/supply-chain") as typeof import("../config/supply-chain");
+      const { withDataFileLock } = require("../config/data-files") as typeof import("../config/data-files");
       const { revoke, RevocationRefused } = require("../lib/revoke") as typeof import("../lib/revoke");
       const configPath = configPathOf(options.config);
       // Read, decide and write under the lock: a concurrent promote or revoke waits, and loses nothing.
-      const result = await withSupplyChainLock(configPath, async () => {
+      const result = await withDataFileLock(configPath, async () => {
         const loaded = loadConfig(configPath, { enforceSupplyChain: false });
         const images = loaded.config.images.map((i) => i.name);
         if (options.image !== undefined && !images.includes(options.image))

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
+import { configurationsSharingStem } from "./data-files";
 import { checkComponentDocument, ComponentDocument } from "./component-document";
 import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "./conventions";
 import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
@@ -58,6 +59,15 @@ export function loadConfig(configPath: string, options: LoadOptions = {}): Loade
   const path = resolve(configPath);
   const source = displayPath(path);
   if (!existsSync(path)) throw new ConfigError(source, [{ path: "(file)", message: "does not exist; set AMI_PIPELINE_CONFIG to a configuration file" }]);
+  const sharing = configurationsSharingStem(path);
+  if (sharing.length > 0) {
+    throw new ConfigError(source, [
+      {
+        path: "(file)",
+        message: `shares its data files (${basename(recipeLockPath(path))}, ${basename(channelsPath(path))}, ${basename(revocationsPath(path))}) with ${sharing.join(", ")} beside it; expected one configuration per name: rename or remove one of them`,
+      },
+    ]);
+  }
   const read = readTextFile(path, { path: "(file)", maxBytes: MAX_CONFIG_BYTES, limitReason: "configuration files are capped at 1 MiB" });
   if ("problem" in read) throw new ConfigError(source, [read.problem]);
   const parsed = parseYaml(read.text);

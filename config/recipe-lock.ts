@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { z } from "zod";
+import { dataFileStem } from "./data-files";
 import { ConfigError, formatPath, Problem, showValue } from "./problems";
 import { readTextFile } from "./read-text";
-import { writeProjectFile, WriteRefused } from "./write-file";
+import { assertWritable, writeProjectFile, WriteRefused } from "./write-file";
 import type { ImageConfig } from "./schema";
 
 /**
@@ -27,7 +28,7 @@ const HISTORY = 49;
 
 /** `config/example.yaml` → `config/example.recipes.lock.json` */
 export function recipeLockPath(configPath: string): string {
-  return configPath.replace(/\.(ya?ml|json)$/i, "") + ".recipes.lock.json";
+  return dataFileStem(configPath) + ".recipes.lock.json";
 }
 
 /**
@@ -54,14 +55,27 @@ const RecipeLockSchema = z.record(
   }),
 );
 
+/** The largest lock file read (and written): a few lines per image. */
+const MAX_LOCK_BYTES = 1024 * 1024;
+const LOCK_LIMIT_REASON = "a lock file holds a few lines per image";
+
 /** Reads the lock file (none is an empty lock); anything else unreadable is a ConfigError naming the file. */
 export function readRecipeLock(path: string): RecipeLock {
   if (!existsSync(path)) return {};
   const file = displayLockPath(path);
-  const repair = `fix it, or run ${RECIPE_LOCK_COMMAND} to write it anew`;
-  const read = readTextFile(path, { path: "(file)", maxBytes: 1024 * 1024, limitReason: "a lock file holds a few lines per image" });
-  if ("problem" in read) throw new ConfigError(file, [{ ...read.problem, message: `${read.problem.message}; ${repair}` }]);
-  const text = read.text;
+  const read = readTextFile(path, { path: "(file)", maxBytes: MAX_LOCK_BYTES, limitReason: LOCK_LIMIT_REASON });
+  if ("problem" in read) throw new ConfigError(file, [{ ...read.problem, message: `${read.problem.message}; ${REPAIR}` }]);
+  return parseRecipeLock(read.text, file);
+}
+
+const REPAIR = `restore it (git checkout -- <file>), or run ${RECIPE_LOCK_COMMAND} --reset-history to write it anew without the version history`;
+
+/**
+ * Parses a lock file's text as every command reads it. JSON is whole or it does not parse: a
+ * truncated lock is an error, never an empty one.
+ */
+export function parseRecipeLock(text: string, file: string): RecipeLock {
+  const repair = REPAIR.replace("<file>", file);
   if (/^(<{7}|={7}|>{7})( |$)/m.test(text)) throw new ConfigError(file, [{ path: "(file)", message: `has merge conflict markers; ${repair}` }]);
   if (text.trim() === "") throw new ConfigError(file, [{ path: "(file)", message: `is empty, expected the recorded recipe versions; ${repair}` }]);
   let raw: unknown;
@@ -116,10 +130,33 @@ export function checkRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints
   });
 }
 
-/** Records the current versions; refuses (returns problems) where content changed under a recorded version. */
-export function updateRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints: ReadonlyArray<string>, lockFile: string): Problem[] {
-  // An unreadable lock protects nothing: recording anew is how it is repaired.
-  const lock = readableRecipeLock(lockFile) ?? {};
+export interface UpdateLockOptions {
+  /** Write the lock anew when the file cannot be read, dropping its version history. @default false */
+  readonly resetHistory?: boolean;
+}
+
+/**
+ * Records the current versions; refuses (returns problems) where content changed under a recorded
+ * version, and where the file cannot be read (its history is what guards versions AWS already holds)
+ * unless `resetHistory` is set. The new text is read back as the next command reads it before it
+ * replaces the file.
+ */
+export function updateRecipeLock(
+  images: ReadonlyArray<ImageConfig>,
+  fingerprints: ReadonlyArray<string>,
+  lockFile: string,
+  options: UpdateLockOptions = {},
+): Problem[] {
+  let lock: RecipeLock;
+  try {
+    assertWritable(lockFile);
+    lock = readRecipeLock(lockFile);
+  } catch (error) {
+    if (error instanceof WriteRefused) return [{ path: "(file)", message: error.message }];
+    if (!(error instanceof ConfigError)) throw error;
+    if (!options.resetHistory) return [...error.problems];
+    lock = {};
+  }
   // Unrecorded versions are what this command records; only content changed under a recorded version is refused.
   const recordable = images.filter((image, i) => lockStatus(image, fingerprints[i], lock) === "unrecorded");
   const asIfRecorded = {
@@ -131,8 +168,20 @@ export function updateRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprint
   const next: RecipeLock = Object.fromEntries(
     images.map((image, i) => [image.name, { version: image.version, fingerprint: fingerprints[i], ...history(lock[image.name], image.version) }]),
   );
+  const text = JSON.stringify(next, null, 2) + "\n";
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_LOCK_BYTES) {
+    return [{ path: "(file)", message: `would have ${bytes} bytes; expected at most ${MAX_LOCK_BYTES} (${LOCK_LIMIT_REASON}). Nothing was written` }];
+  }
   try {
-    writeProjectFile(lockFile, JSON.stringify(next, null, 2) + "\n");
+    parseRecipeLock(text, lockFile);
+  } catch (error) {
+    if (error instanceof ConfigError)
+      return error.problems.map((p) => ({ ...p, message: `${p.message} (the new lock would not read back; nothing was written)` }));
+    throw error;
+  }
+  try {
+    writeProjectFile(lockFile, text);
   } catch (error) {
     if (error instanceof WriteRefused) return [{ path: "(file)", message: error.message }];
     throw error;

@@ -1,9 +1,9 @@
 // Channels and revocations: the AMI supply chain as files in Git beside the configuration, changed
 // by reviewed pull requests (golden-ami promote / revoke write them).
 import { existsSync } from "node:fs";
-import { lock } from "proper-lockfile";
 import { stringify } from "yaml";
 import { z } from "zod";
+import { dataFileStem } from "./data-files";
 import { formatPath, Problem, showValue } from "./problems";
 import { readTextFile } from "./read-text";
 import { writeProjectFile } from "./write-file";
@@ -75,19 +75,53 @@ export function revocationOf(revocations: ReadonlyArray<Revocation>, amiName: st
 
 /** `config/example.yaml` → `config/example.channels.yaml` */
 export function channelsPath(configPath: string): string {
-  return configPath.replace(/\.(ya?ml|json)$/i, "") + ".channels.yaml";
+  return dataFileStem(configPath) + ".channels.yaml";
 }
 
 /** `config/example.yaml` → `config/example.revocations.yaml` */
 export function revocationsPath(configPath: string): string {
-  return configPath.replace(/\.(ya?ml|json)$/i, "") + ".revocations.yaml";
+  return dataFileStem(configPath) + ".revocations.yaml";
 }
 
-function readYamlFile<T>(file: string, schema: z.ZodType<T>, empty: T, display: string): { value: T; problems: Problem[] } {
-  if (!existsSync(file)) return { value: empty, problems: [] };
-  const read = readTextFile(file, { path: display, maxBytes: 1024 * 1024, limitReason: "supply-chain files are capped at 1 MiB" });
-  if ("problem" in read) return { value: empty, problems: [read.problem] };
-  const parsed = parseYaml(read.text);
+/** Supply-chain files are capped, read and written alike: a writer never leaves what the next reader refuses. */
+export const SUPPLY_CHAIN_MAX_BYTES = 1024 * 1024;
+const LIMIT_REASON = "supply-chain files are capped at 1 MiB";
+
+/**
+ * The last line the CLI writes in a channels or revocations file. A file cut at an entry boundary
+ * still parses as YAML; without this line (or with another count) it is refused as incomplete.
+ */
+export function endMarker(entries: number): string {
+  return `# end: ${entries} ${entries === 1 ? "entry" : "entries"}\n`;
+}
+const END_MARKER = /^# end: (\d+) entr(?:y|ies)$/;
+
+/** Entries a file holds, as its end marker counts them: revocations, or image × channel pairs. */
+function entryCount(value: unknown): number {
+  if (Array.isArray(value)) return value.length;
+  return Object.values(value as Record<string, Record<string, unknown>>).reduce((n, ofImage) => n + Object.keys(ofImage).length, 0);
+}
+
+/** The end-marker check: the last non-empty line must be `# end: N entries` with N the file's count. */
+function wholeFileProblem(text: string, entries: number, display: string): Problem | undefined {
+  const lines = text.trimEnd().split("\n");
+  const last = lines[lines.length - 1]?.trim() ?? "";
+  const marker = END_MARKER.exec(last);
+  const expected = endMarker(entries).trim();
+  const restore = `a truncated write or a bad merge? Restore it with \`git checkout -- ${display}\`; after an edit by hand, end the file with the line "${expected}"`;
+  if (!marker)
+    return {
+      path: display,
+      message: `does not end with the line "${expected}" that golden-ami writes (its last line is ${JSON.stringify(last.slice(0, 80))}): ${restore}`,
+    };
+  if (Number(marker[1]) !== entries)
+    return { path: display, message: `ends with "${last}" but holds ${entries} ${entries === 1 ? "entry" : "entries"}: ${restore}` };
+  return undefined;
+}
+
+/** Reads a supply-chain file's text as the next command will: YAML, not empty, whole (end marker), the schema. */
+function parseSupplyChainText<T>(text: string, schema: z.ZodType<T>, empty: T, display: string): { value: T; problems: Problem[] } {
+  const parsed = parseYaml(text);
   if ("problems" in parsed) return { value: empty, problems: parsed.problems.map((p) => ({ ...p, path: `${display} ${p.path}` })) };
   // The CLI always writes {} or [] at the least: an empty file is a truncated write, never "nothing".
   if (parsed.source.value === null || parsed.source.value === undefined) {
@@ -96,23 +130,33 @@ function readYamlFile<T>(file: string, schema: z.ZodType<T>, empty: T, display: 
       problems: [
         {
           path: display,
-          message: `is empty (${read.text.length} bytes, no ${JSON.stringify(empty)}): a truncated write? Restore it with \`git checkout -- ${display}\``,
+          message: `is empty (${text.length} bytes, no ${JSON.stringify(empty)}): a truncated write? Restore it with \`git checkout -- ${display}\``,
         },
       ],
     };
   }
   const result = schema.safeParse(parsed.source.value, { reportInput: true });
-  if (result.success) return { value: result.data, problems: [] };
-  return {
-    value: empty,
-    problems: result.error.issues.map((issue) => {
-      const line = parsed.source.lineOf(issue.path);
-      return {
-        path: `${display}: ${formatPath(issue.path) || "(root)"}${line ? ` (line ${line})` : ""}`,
-        message: `got ${showValue(issue.input)}, ${issue.message}`,
-      };
-    }),
-  };
+  if (!result.success) {
+    return {
+      value: empty,
+      problems: result.error.issues.map((issue) => {
+        const line = parsed.source.lineOf(issue.path);
+        return {
+          path: `${display}: ${formatPath(issue.path) || "(root)"}${line ? ` (line ${line})` : ""}`,
+          message: `got ${showValue(issue.input)}, ${issue.message}`,
+        };
+      }),
+    };
+  }
+  const incomplete = wholeFileProblem(text, entryCount(result.data), display);
+  return incomplete ? { value: empty, problems: [incomplete] } : { value: result.data, problems: [] };
+}
+
+function readYamlFile<T>(file: string, schema: z.ZodType<T>, empty: T, display: string): { value: T; problems: Problem[] } {
+  if (!existsSync(file)) return { value: empty, problems: [] };
+  const read = readTextFile(file, { path: display, maxBytes: SUPPLY_CHAIN_MAX_BYTES, limitReason: LIMIT_REASON });
+  if ("problem" in read) return { value: empty, problems: [read.problem] };
+  return parseSupplyChainText(read.text, schema, empty, display);
 }
 
 export function readChannels(file: string, display: string): { value: Channels; problems: Problem[] } {
@@ -126,42 +170,43 @@ export function readRevocations(file: string, display: string): { value: Revocat
 const CHANNELS_HEADER = "# AMI channels, written by `golden-ami promote` and changed by reviewed pull requests (docs/supply-chain.md).\n";
 const REVOCATIONS_HEADER = "# Revoked AMIs, written by `golden-ami revoke`: latest lookups skip them, pins and channels on them fail the plan.\n";
 
+/** The text `golden-ami promote` writes for these channels (header, entries, end marker). */
+export function renderChannels(channels: Channels): string {
+  return CHANNELS_HEADER + stringify(channels, { sortMapEntries: true }) + endMarker(entryCount(channels));
+}
+
+/** The text `golden-ami revoke` writes for these revocations (header, entries, end marker). */
+export function renderRevocations(revocations: ReadonlyArray<Revocation>): string {
+  return REVOCATIONS_HEADER + stringify(revocations) + endMarker(revocations.length);
+}
+
 export function writeChannels(file: string, channels: Channels): void {
-  writeValidated(file, ChannelsSchema, channels, CHANNELS_HEADER + stringify(channels, { sortMapEntries: true }));
+  writeValidated(file, renderChannels(channels), (text) => parseSupplyChainText(text, ChannelsSchema, {}, file).problems);
 }
 
 export function writeRevocations(file: string, revocations: ReadonlyArray<Revocation>): void {
-  writeValidated(file, RevocationsSchema, revocations, REVOCATIONS_HEADER + stringify(revocations));
+  writeValidated(file, renderRevocations(revocations), (text) => parseSupplyChainText(text, RevocationsSchema, [], file).problems);
 }
 
-/**
- * Validates `value` with the schema it will be read with, then replaces `file` whole (writeProjectFile).
- */
-function writeValidated<T>(file: string, schema: z.ZodType<T>, value: unknown, text: string): void {
-  const checked = schema.safeParse(value, { reportInput: true });
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new Error(`refusing to write ${file}: ${formatPath(issue.path) || "(root)"}: got ${showValue(issue.input)}, ${issue.message}`);
-  }
-  writeProjectFile(file, text);
-}
+/** Thrown when new content would not read back: nothing was written, the file is as it was. */
+export class WriteWouldNotReadBack extends Error {}
 
 /**
- * Runs `work` (read the files, decide, write) while holding the supply-chain lock of a configuration
- * (`<config>.lock`): promote and revoke of one configuration run one after the other, never interleaved.
+ * Reads the complete new text back with the reader the next command uses (size cap included), then
+ * replaces `file` whole (writeProjectFile). Throws, writing nothing, if it would not read back.
  */
-export async function withSupplyChainLock<T>(configPath: string, work: () => Promise<T>): Promise<T> {
-  let release: () => Promise<void>;
-  try {
-    release = await lock(configPath, { realpath: false, stale: 60_000, retries: { retries: 150, factor: 1, minTimeout: 200, maxTimeout: 200 } });
-  } catch (error) {
-    throw new Error(
-      `${configPath}.lock is held by another promote or revoke (waited 30 s); try again, or remove ${configPath}.lock if no such process runs (${error instanceof Error ? error.message : String(error)})`,
+function writeValidated(file: string, text: string, readBack: (text: string) => Problem[]): void {
+  const bytes = Buffer.byteLength(text, "utf8");
+  const problems: Problem[] =
+    bytes > SUPPLY_CHAIN_MAX_BYTES
+      ? [{ path: file, message: `would have ${bytes} bytes; expected at most ${SUPPLY_CHAIN_MAX_BYTES} (${LIMIT_REASON})` }]
+      : readBack(text);
+  if (problems.length > 0) {
+    const [first] = problems;
+    const where = first.path.startsWith(file) ? first.path.slice(file.length).replace(/^:? ?/, "") : first.path;
+    throw new WriteWouldNotReadBack(
+      `refusing to write ${file}: ${where ? `${where}: ` : ""}${first.message}; the next command could not read it back. Nothing was written`,
     );
   }
-  try {
-    return await work();
-  } finally {
-    await release();
-  }
+  writeProjectFile(file, text);
 }

@@ -11,10 +11,15 @@ export class WriteRefused extends Error {}
  * /dev/zero or another repository's file), a directory, a device: the problem names what it found.
  */
 export function writeProjectFile(file: string, text: string): void {
+  assertWritable(file);
+  writeFileAtomic.sync(file, text, { fsync: true });
+}
+
+/** Throws WriteRefused unless `file` is a regular file or absent: a writer checks before it reads, too. */
+export function assertWritable(file: string): void {
   const found = lstatSync(file, { throwIfNoEntry: false });
   if (found && !found.isFile()) {
     const what = found.isSymbolicLink() ? "a symbolic link" : found.isDirectory() ? "a directory" : "not a regular file";
     throw new WriteRefused(`${file} is ${what}; expected a regular file (or none) to write. Nothing was written`);
   }
-  writeFileAtomic.sync(file, text, { fsync: true });
 }

@@ -7,7 +7,13 @@ import { stringify } from "yaml";
 import { EXAMPLE_CONFIG, loadConfig } from "../../config/load";
 import { ConfigError } from "../../config/problems";
 import { recipeLockPath } from "../../config/recipe-lock";
-import { channelsPath, revocationsPath } from "../../config/supply-chain";
+import { channelsPath, endMarker, revocationsPath } from "../../config/supply-chain";
+
+/** Entries as the end marker counts them: revocations, or image × channel pairs (a wrong shape counts 0). */
+const entries = (value: unknown): number =>
+  Array.isArray(value)
+    ? value.length
+    : Object.values((value ?? {}) as Record<string, unknown>).reduce<number>((n, ofImage) => n + Object.keys(ofImage ?? {}).length, 0);
 import { amiNameRegex } from "../../constructs/ami-conventions";
 import { addStacks } from "../../stacks";
 import { exampleRaw, RawConfig, resourcesOf } from "../helpers/example";
@@ -32,8 +38,9 @@ function scenario(raw: RawConfig, files: { channels?: unknown; revocations?: unk
   const configPath = join(dir, "config.yaml");
   writeFileSync(configPath, stringify(raw));
   writeFileSync(recipeLockPath(configPath), readFileSync(recipeLockPath(EXAMPLE_CONFIG)));
-  if (files.channels !== undefined) writeFileSync(channelsPath(configPath), stringify(files.channels));
-  if (files.revocations !== undefined) writeFileSync(revocationsPath(configPath), stringify(files.revocations));
+  // Written as the CLI writes them (with the end marker) but unvalidated: tests give wrong entries too.
+  if (files.channels !== undefined) writeFileSync(channelsPath(configPath), stringify(files.channels) + endMarker(entries(files.channels)));
+  if (files.revocations !== undefined) writeFileSync(revocationsPath(configPath), stringify(files.revocations) + endMarker(entries(files.revocations)));
   return configPath;
 }
 
