@@ -7,6 +7,7 @@ import { CreateKeyCommand, DescribeKeyCommand } from "@aws-sdk/client-kms";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { networkOf } from "../../tools/emulator/scenario";
 import { PROD, SHARED, failure, freshOrganization } from "./accounts";
 
 const DOCUMENT =
@@ -50,4 +51,16 @@ it("refuses to restore what is not a snapshot, naming the file, and keeps the wo
   expect(error.message).toContain(`the emulator's restore of ${missing} answered 500`);
   expect(error.message).toContain("No such file or directory");
   expect((await prod.ec2.send(new DescribeVpcsCommand({ VpcIds: [Vpc!.VpcId!] }))).Vpcs).toHaveLength(1);
+});
+
+it("a scenario's network is made again in a new world: after a reset the same Emulator never hands out a VPC that is gone", async () => {
+  const { emulator, admin } = await freshOrganization();
+  const before = await networkOf(emulator, PROD);
+  expect(await networkOf(emulator, PROD)).toBe(before);
+  await emulator.reset();
+  const after = await networkOf(emulator, PROD);
+  const prod = await admin(PROD);
+  // Found by the benchmark: the cached VPC of the last world made the provider's security group fail.
+  expect((await prod.ec2.send(new DescribeVpcsCommand({ VpcIds: [after.vpcId] }))).Vpcs).toHaveLength(1);
+  expect((await prod.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "vpc-id", Values: [before.vpcId] }] }))).Vpcs).toEqual([]);
 });

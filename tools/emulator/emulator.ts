@@ -167,6 +167,16 @@ export class Emulator {
   async reset(): Promise<void> {
     const response = await fetch(`${this.endpoint}/moto-api/reset`, { method: "POST" });
     if (!response.ok) throw new Error(`the emulator's reset answered ${response.status}: ${await response.text()}`);
+    this.worlds++;
+  }
+
+  private worlds = 0;
+  /**
+   * Which emulated world this is: a reset or restore replaces every resource, so what callers cached
+   * about the previous one (a scenario's VPC, say) must not be used in the next.
+   */
+  get generation(): number {
+    return this.worlds;
   }
 
   /** Saves the whole emulated world to `path` (emulation/snapshots.py); any emulator of this code can restore it. */
@@ -177,6 +187,7 @@ export class Emulator {
   /** Replaces the whole emulated world with the one saved at `path`. Credentials issued before are gone with it. */
   async restore(path: string): Promise<void> {
     await this.snapshotCall("restore", path);
+    this.worlds++;
   }
 
   private async snapshotCall(what: "snapshot" | "restore", path: string): Promise<void> {

@@ -120,12 +120,13 @@ const networks = new WeakMap<Emulator, Map<string, Promise<EmulatedNetwork>>>();
 
 /**
  * The network of an account and region on this emulator, made on first use: rewriting a scenario's
- * configuration keeps its workloads on the same VPC. (A reset emulator is a new Emulator object.)
+ * configuration keeps its workloads on the same VPC. A reset or restore starts a new world
+ * (Emulator.generation): networks of the one before are gone with it and are never handed out.
  */
 export function networkOf(emulator: Emulator, accountId: string, region: string = emulator.region): Promise<EmulatedNetwork> {
   if (!networks.has(emulator)) networks.set(emulator, new Map());
   const known = networks.get(emulator)!;
-  const key = `${accountId}/${region}`;
+  const key = `${emulator.generation}/${accountId}/${region}`;
   if (!known.has(key))
     known.set(
       key,
@@ -137,7 +138,7 @@ export function networkOf(emulator: Emulator, accountId: string, region: string 
 /** Makes networkOf answer `network` for an account and region (a network restored from a snapshot). */
 export function rememberNetwork(emulator: Emulator, accountId: string, region: string, network: EmulatedNetwork): void {
   if (!networks.has(emulator)) networks.set(emulator, new Map());
-  networks.get(emulator)!.set(`${accountId}/${region}`, Promise.resolve(network));
+  networks.get(emulator)!.set(`${emulator.generation}/${accountId}/${region}`, Promise.resolve(network));
 }
 
 /** Every workload on a network of its own account and region; every image's build on one in the shared account. */
