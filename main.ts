@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { EXAMPLE_CONFIG, loadConfig } from "./config/load";
 import { ConfigError } from "./config/problems";
 import { parseCredentialMode } from "./config/roles";
-import { readAccessContract } from "./lib/access/role-policies";
+import { readAccessContract } from "./access/role-policies";
 import { installProviderLock } from "./lib/provider-lock";
 import { commitOfRun } from "./lib/run-commit";
 import { addStacks } from "./stacks";
 import { localStateInCi } from "./stacks/state-policy";
-import { OUTDIR_STACKS } from "./config/conventions";
+import { OUTDIR_STACKS } from "./conventions/names";
 
 // Environment is read here only and handed down as props.
 const configPath = process.env.AMI_PIPELINE_CONFIG || EXAMPLE_CONFIG;

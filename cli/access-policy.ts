@@ -13,7 +13,7 @@ export function registerAccessPolicy(program: Command): void {
     .action((options) => {
       const { loadConfig } = require("../config/load") as typeof import("../config/load");
       const { partitionOf } = require("../config/roles") as typeof import("../config/roles");
-      const { accountRolePolicy, readAccessContract } = require("../lib/access/role-policies") as typeof import("../lib/access/role-policies");
+      const { accountRolePolicy, readAccessContract } = require("../access/role-policies") as typeof import("../access/role-policies");
       const { config } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const contract = readAccessContract();
       const roles = options.role ? [options.role] : (["plan", "deploy"] as const);

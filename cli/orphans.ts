@@ -6,7 +6,7 @@ import { ensureInitialized } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
 import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
-import { OUTDIR_STACKS } from "../config/conventions";
+import { OUTDIR_STACKS } from "../conventions/names";
 
 export function registerOrphans(program: Command): void {
   const command = program

@@ -10,7 +10,7 @@ export function registerPreflight(program: Command): void {
     .option("--config <file>", CONFIG_OPTION_HELP)
     .action(async (options) => {
       const { loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { readAccessContract } = require("../lib/access/role-policies") as typeof import("../lib/access/role-policies");
+      const { readAccessContract } = require("../access/role-policies") as typeof import("../access/role-policies");
       const { preflight, preflightLines } = require("../lib/preflight") as typeof import("../lib/preflight");
       const { config } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const result = await preflight(config, readAccessContract());

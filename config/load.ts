@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { configurationsSharingStem } from "./data-files";
 import { checkComponentDocument, ComponentDocument } from "./component-document";
-import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "./conventions";
+import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "../conventions/names";
 import { ConfigError, formatPath, Problem, showValue, zodMessages } from "./problems";
 import { encryptionAndLifecycleProblems } from "./encryption-rules";
 import { rolloutProblems } from "./rollout-rules";

@@ -1,5 +1,5 @@
 import type { Config, WorkloadConfig } from "./schema";
-import { amiParameterName } from "../constructs/ami-conventions";
+import { amiParameterName } from "../conventions/ami-names";
 import { Problem, showValue } from "./problems";
 
 /** Rules of Auto Scaling, instance refresh, blue/green and staged promotion that span several fields. */

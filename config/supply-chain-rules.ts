@@ -1,7 +1,7 @@
 import { channelEntry, type Channels, type Revocation } from "./supply-chain";
 import { Problem, showValue } from "./problems";
 import type { AmiSourceConfig, Config } from "./schema";
-import { amiNameRegex } from "../constructs/ami-conventions";
+import { amiNameRegex } from "../conventions/ami-names";
 
 function buildNameProblems(image: string, amiName: string, path: string): Problem[] {
   return new RegExp(amiNameRegex(image)).test(amiName)

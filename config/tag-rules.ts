@@ -1,6 +1,6 @@
 import { Problem } from "./problems";
 import type { Config } from "./schema";
-import { stackTags } from "./conventions";
+import { stackTags } from "../conventions/names";
 
 /** AWS allows at most 50 user tags per resource (tag policies and EC2 alike). */
 export const MAX_TAGS_PER_RESOURCE = 50;

@@ -6,7 +6,7 @@ import { ImagebuilderImagePipeline } from "@cdktf/provider-aws/lib/imagebuilder-
 import { ImagebuilderImageRecipe } from "@cdktf/provider-aws/lib/imagebuilder-image-recipe";
 import { ImagebuilderInfrastructureConfiguration } from "@cdktf/provider-aws/lib/imagebuilder-infrastructure-configuration";
 import { Construct } from "constructs";
-import { amiNameTemplate } from "./ami-conventions";
+import { amiNameTemplate } from "../conventions/ami-names";
 import { EgressOnlySecurityGroup } from "./egress-only-security-group";
 
 export interface PipelineComponent {
@@ -54,7 +54,7 @@ export interface LaunchPermissions {
 }
 
 export interface GoldenImagePipelineProps {
-  /** Names the recipe, components, configurations, pipeline and (through ami-conventions) the AMIs. */
+  /** Names the recipe, components, configurations, pipeline and (through conventions/ami-names) the AMIs. */
   readonly imageName: string;
   /** @default - no description */
   readonly description?: string;

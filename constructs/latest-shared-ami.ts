@@ -2,7 +2,7 @@ import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { DataAwsAmiIds, DataAwsAmiIdsFilter } from "@cdktf/provider-aws/lib/data-aws-ami-ids";
 import { Fn, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
-import { amiNameFilter, amiNameRegex, amiNameTemplate } from "./ami-conventions";
+import { amiNameFilter, amiNameRegex, amiNameTemplate } from "../conventions/ami-names";
 
 export interface SharedAmiProps {
   /** The image whose AMIs to find, as named in the shared account's pipeline. */

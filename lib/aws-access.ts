@@ -8,7 +8,7 @@ import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { partitionOf, roleFor, RolePurpose } from "../config/roles";
 import type { Config } from "../config/schema";
-import { SHARED_STACK_NAME } from "../config/conventions";
+import { SHARED_STACK_NAME } from "../conventions/names";
 
 /** Where a call goes and as whom. */
 export interface AccessTarget {

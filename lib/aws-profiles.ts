@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/schema";
 import { partitionOf, RolePurpose, rolePair, RolePair, STATE_PROFILE, stackProfile } from "../config/roles";
-import { SHARED_STACK_NAME } from "../config/conventions";
+import { SHARED_STACK_NAME } from "../conventions/names";
 
 /** Each profile a synthesis in profiles mode names, with its role pair (those with no roles name none). */
 export function namedProfiles(config: Config): Map<string, RolePair> {

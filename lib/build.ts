@@ -13,7 +13,7 @@ import {
 import { randomUUID } from "node:crypto";
 import { partitionOf } from "../config/roles";
 import type { Config, ImageConfig } from "../config/schema";
-import { SHARED_STACK_NAME } from "../config/conventions";
+import { SHARED_STACK_NAME } from "../conventions/names";
 import { AwsAccess, stackTarget } from "./aws-access";
 
 /** ImageState.status values that end a build (API reference, ImageState). */

@@ -7,7 +7,7 @@ import { isAbsolute, join, relative } from "node:path";
 import { stackDirectories } from "./plan-report/read-plans";
 import { run } from "./process";
 import { APP_COMMAND, PROJECT_ROOT } from "./synth";
-import { OUTDIR_MANIFEST, STACK_FILES } from "../config/conventions";
+import { OUTDIR_MANIFEST, STACK_FILES } from "../conventions/names";
 
 /** Files of a stack directory that Terraform's work leaves there, not synthesis. */
 const NOT_SYNTHESIZED = new Set<string>(Object.values(STACK_FILES));

@@ -4,9 +4,9 @@ import { Image, paginateDescribeImages } from "@aws-sdk/client-ec2";
 import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "../config/conventions";
+import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "../conventions/names";
 import type { Config, WorkloadConfig } from "../config/schema";
-import { amiNameFilter, amiNameRegex, parseAmiName } from "../constructs/ami-conventions";
+import { amiNameFilter, amiNameRegex, parseAmiName } from "../conventions/ami-names";
 import { allPages, AwsAccess, stackTarget, stateTarget } from "./aws-access";
 
 export interface FleetRow {

@@ -4,7 +4,7 @@ import { paginateDescribeLaunchTemplates, paginateDescribeSecurityGroups } from 
 import { AccessTarget, allPages, AwsAccess } from "./aws-access";
 import { stripVTControlCharacters } from "node:util";
 import { run } from "./process";
-import { MANAGED_BY, MANAGED_BY_TAG, STACK_TAG } from "../config/conventions";
+import { MANAGED_BY, MANAGED_BY_TAG, STACK_TAG } from "../conventions/names";
 
 export interface TaggedResource {
   readonly type: "aws_launch_template" | "aws_autoscaling_group" | "aws_security_group";

@@ -6,11 +6,11 @@
 import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { DescribeKeyCommand, KMSClient, ListGrantsCommand } from "@aws-sdk/client-kms";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { SHARED_STACK_NAME } from "../config/conventions";
+import { SHARED_STACK_NAME } from "../conventions/names";
 import { partitionOf } from "../config/roles";
 import type { Config } from "../config/schema";
 import { AccessTarget, AwsAccess, stackTarget } from "./aws-access";
-import { AccessContract, workloadRolePolicy } from "./access/role-policies";
+import { AccessContract, workloadRolePolicy } from "../access/role-policies";
 
 export interface PreflightProblem {
   /** The account (and region) the problem is in. */

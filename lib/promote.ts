@@ -2,7 +2,7 @@
 // it long enough and it is not revoked. The result is a change to the channels file, for review.
 import { DescribeInstanceRefreshesCommand, type InstanceRefresh } from "@aws-sdk/client-auto-scaling";
 import { DescribeImagesCommand, paginateDescribeLaunchTemplateVersions, type LaunchTemplateVersion } from "@aws-sdk/client-ec2";
-import { SHARED_STACK_NAME } from "../config/conventions";
+import { SHARED_STACK_NAME } from "../conventions/names";
 import type { Config } from "../config/schema";
 import { channelEntry, revocationOf, type ChannelEntry, type Channels, type Revocation } from "../config/supply-chain";
 import { allPages, AwsAccess, stackTarget } from "./aws-access";

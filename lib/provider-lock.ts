@@ -4,7 +4,7 @@
 // instead of trusting whatever it finds and recording it afresh.
 import { copyFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { STACK_FILES } from "../config/conventions";
+import { STACK_FILES } from "../conventions/names";
 
 /** Terraform's name for the lock file, in a stack directory and at the project root. */
 export const LOCK_FILE_NAME = STACK_FILES.providerLock;

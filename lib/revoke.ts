@@ -3,11 +3,11 @@
 // stack's plan with the reason) and, on request, deprecated or disabled in every region it was
 // distributed to, so that lookups outside this project stop finding it too.
 import { DescribeImagesCommand, DisableImageCommand, EnableImageDeprecationCommand, type Image } from "@aws-sdk/client-ec2";
-import { SHARED_STACK_NAME } from "../config/conventions";
+import { SHARED_STACK_NAME } from "../conventions/names";
 import type { LoadedConfig } from "../config/load";
 import type { Config } from "../config/schema";
 import { channelEntry, Revocation, revocationOf, revocationsPath, writeRevocations } from "../config/supply-chain";
-import { amiNameRegex } from "../constructs/ami-conventions";
+import { amiNameRegex } from "../conventions/ami-names";
 import { AwsAccess, stackTarget } from "./aws-access";
 
 export interface RevokeRequest {

@@ -8,7 +8,7 @@ import AdmZip from "adm-zip";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PLAN_ERROR } from "./plan-report/read-plans";
-import { STACK_FILES } from "../config/conventions";
+import { STACK_FILES } from "../conventions/names";
 
 /** The binary plan `golden-ami plan` saves in each stack directory. */
 export const SAVED_PLAN = STACK_FILES.savedPlan;

@@ -1,11 +1,11 @@
 import { TerraformStack } from "cdktf";
-export { BOOTSTRAP_STACK_PREFIX } from "../config/conventions";
+export { BOOTSTRAP_STACK_PREFIX } from "../conventions/names";
 import { Construct } from "constructs";
 import type { BootstrapConfig, Config } from "../config/schema";
 import { CiAccessRole } from "../constructs/ci-access-role";
-import { AccessContract, accountRolePolicy } from "../lib/access/role-policies";
+import { AccessContract, accountRolePolicy } from "../access/role-policies";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
-import { stackTags } from "../config/conventions";
+import { stackTags } from "../conventions/names";
 
 export interface BootstrapStackProps {
   readonly config: Config;

@@ -1,10 +1,10 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { RETAIN_TAG, stackTags } from "../config/conventions";
+import { RETAIN_TAG, stackTags } from "../conventions/names";
 import type { ComponentSource } from "../config/load";
 import type { Config, ImageConfig } from "../config/schema";
-import { provenanceTags } from "../constructs/ami-conventions";
+import { provenanceTags } from "../conventions/ami-names";
 import { GoldenImagePipeline } from "../constructs/golden-image-pipeline";
 import { ImageBuilderInstanceProfile } from "../constructs/image-builder-instance-profile";
 import { ImageBuilderNotifications } from "../constructs/image-builder-notifications";

@@ -4,7 +4,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Fn, TerraformAsset, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { AmiSourceConfig, Config, WorkloadConfig } from "../config/schema";
-import { amiParameterName } from "../constructs/ami-conventions";
+import { amiParameterName } from "../conventions/ami-names";
 import { BlueGreenFleet } from "../constructs/blue-green-fleet";
 import { EgressOnlySecurityGroup } from "../constructs/egress-only-security-group";
 import { LatestSharedAmi, PinnedSharedAmi } from "../constructs/latest-shared-ami";
@@ -14,7 +14,7 @@ import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
 import { CredentialMode, credentialsFor, partitionOf, rolePair, stackProfile } from "../config/roles";
 import { channelEntry, revokedBuilds, type Channels, type Revocation } from "../config/supply-chain";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
-import { stackTags } from "../config/conventions";
+import { stackTags } from "../conventions/names";
 
 export interface WorkloadStackProps {
   readonly config: Config;

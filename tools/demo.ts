@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { loadConfig } from "../config/load";
-import { amiNameTemplate } from "../constructs/ami-conventions";
+import { amiNameTemplate } from "../conventions/ami-names";
 import { cdktfStackCommand, plainOutput } from "./cdktf-cli";
 import { Emulator, withEmulator } from "./emulator/emulator";
 import { launchTemplateVersions, stackOutputs } from "./emulator/inspect";

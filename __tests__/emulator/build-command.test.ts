@@ -16,7 +16,7 @@ import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand } from "@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { amiNameTemplate } from "../../constructs/ami-conventions";
+import { amiNameTemplate } from "../../conventions/ami-names";
 import type { Emulator } from "../../tools/emulator/emulator";
 import { writeScenarioConfig } from "../../tools/emulator/scenario";
 import { goldenAmiInProcess } from "../helpers/in-process-cli";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { resourcesOf, synthAll } from "../helpers/example";
 import { decide, renderedByTerraform } from "../helpers/iam";
 import { AUTO_SCALING_GRANT_OPERATIONS, AUTO_SCALING_SERVICE_LINKED_ROLE } from "../../constructs/shared-ami-key";
-import { readAccessContract, sharedActions, sharedRolePolicy, workloadActions, workloadRolePolicy } from "../../lib/access/role-policies";
+import { readAccessContract, sharedActions, sharedRolePolicy, workloadActions, workloadRolePolicy } from "../../access/role-policies";
 
 const ROOT = join(__dirname, "..", "..");
 const recorded = JSON.parse(readFileSync(join(ROOT, "docs", "access", "recorded.json"), "utf8")) as Record<string, Record<string, string[]>>;

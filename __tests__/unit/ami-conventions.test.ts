@@ -1,4 +1,4 @@
-import { amiNameFilter, amiNameRegex, amiNameTemplate, parseAmiName, renderAmiName } from "../../constructs/ami-conventions";
+import { amiNameFilter, amiNameRegex, amiNameTemplate, parseAmiName, renderAmiName } from "../../conventions/ami-names";
 
 /** EC2's name filter: `*` any run, `?` one character; the rest literal. */
 function matchesFilter(filter: string, name: string): boolean {

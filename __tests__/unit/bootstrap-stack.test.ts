@@ -6,7 +6,7 @@ import { Testing } from "cdktf";
 import { EXAMPLE_CONFIG } from "../../config/load";
 import { run } from "../../lib/process";
 import { ConfigError } from "../../config/problems";
-import { accountRolePolicy, readAccessContract, sharedRolePolicy, workloadRolePolicy } from "../../lib/access/role-policies";
+import { accountRolePolicy, readAccessContract, sharedRolePolicy, workloadRolePolicy } from "../../access/role-policies";
 import { addStacks } from "../../stacks";
 import { exampleRaw, load, problemsOf, RawConfig, resourcesOf } from "../helpers/example";
 import { decide } from "../helpers/iam";

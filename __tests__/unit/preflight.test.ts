@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { run } from "../../lib/process";
 import { writeExampleConfig } from "../helpers/example";
 import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
-import { readAccessContract, workloadRolePolicy } from "../../lib/access/role-policies";
+import { readAccessContract, workloadRolePolicy } from "../../access/role-policies";
 import { simulationRequests } from "../../lib/preflight";
 
 // Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.

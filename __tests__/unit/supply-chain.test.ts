@@ -14,7 +14,7 @@ const entries = (value: unknown): number =>
   Array.isArray(value)
     ? value.length
     : Object.values((value ?? {}) as Record<string, unknown>).reduce<number>((n, ofImage) => n + Object.keys(ofImage ?? {}).length, 0);
-import { amiNameRegex } from "../../constructs/ami-conventions";
+import { amiNameRegex } from "../../conventions/ami-names";
 import { addStacks } from "../../stacks";
 import { exampleRaw, RawConfig, resourcesOf } from "../helpers/example";
 

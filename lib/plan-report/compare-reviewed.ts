@@ -2,7 +2,7 @@
 // again; this compares that plan's summary with the one reviewed on the pull request (the plan of
 // its head commit), on what a reviewer read: resources, actions, changed attributes and their planned
 // values, AMI ids. Timestamps and "known after apply" values are not in the summaries' comparison.
-import { parseAmiName } from "../../constructs/ami-conventions";
+import { parseAmiName } from "../../conventions/ami-names";
 import type { PlannedStack, StackSummary } from "./summarize";
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { OUTDIR_MANIFEST, SHARED_STACK_NAME, STACK_FILES } from "../../config/conventions";
+import { OUTDIR_MANIFEST, SHARED_STACK_NAME, STACK_FILES } from "../../conventions/names";
 import { TerraformPlan } from "./plan-json";
 import { StackSummary, summarizePlan } from "./summarize";
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Change, Module, ResourceChange, TerraformPlan } from "./plan-json";
 import { REASONS } from "./reasons";
 import { containsTrue, hiddenBySensitivity, markedValues, revealsAny, SENSITIVE, UNKNOWN } from "./values";
-import { parseAmiName } from "../../constructs/ami-conventions";
+import { parseAmiName } from "../../conventions/ami-names";
 
 export { SENSITIVE, UNKNOWN } from "./values";
 

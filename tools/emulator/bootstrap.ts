@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { BOOTSTRAP_STACK_PREFIX } from "../../config/conventions";
+import { BOOTSTRAP_STACK_PREFIX } from "../../conventions/names";
 import { runOrThrow } from "../../lib/process";
 import { synthesize } from "../../lib/synth";
 import { terraformEnv } from "../../lib/terraform-env";

@@ -1,6 +1,6 @@
 import { CreateSnapshotCommand, CreateVolumeCommand, EC2Client, ModifyImageAttributeCommand, RegisterImageCommand } from "@aws-sdk/client-ec2";
 import type { Config, ImageConfig } from "../../config/schema";
-import { renderAmiName } from "../../constructs/ami-conventions";
+import { renderAmiName } from "../../conventions/ami-names";
 import { distributedAmiTags } from "../../stacks/shared-image-stack";
 
 export interface PublishedAmi {

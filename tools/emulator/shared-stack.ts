@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { SHARED_STACK_NAME } from "../../config/conventions";
+import { SHARED_STACK_NAME } from "../../conventions/names";
 import { runOrThrow } from "../../lib/process";
 
 /** `terraform init` of the shared stack of a synthesized app in `outdir`, as applySharedStack leaves it. */

@@ -3,7 +3,7 @@
 // emulator cannot produce (docs/access/unrecordable.json). A plan role gets exactly the reads of
 // read-only plans; a deploy role every call of every phase. No `*` action, no AWS managed policy.
 import { readFileSync } from "node:fs";
-import { ACCESS_RECORDED_FILE, ACCESS_UNRECORDABLE_FILE } from "../../config/paths";
+import { ACCESS_RECORDED_FILE, ACCESS_UNRECORDABLE_FILE } from "../config/paths";
 
 export type RolePurpose = "plan" | "deploy";
 
