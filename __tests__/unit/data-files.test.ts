@@ -18,28 +18,11 @@ import {
   SUPPLY_CHAIN_MAX_BYTES,
   writeRevocations,
 } from "../../config/supply-chain";
-import { goldenAmiInProcess } from "../helpers/in-process-cli";
-import { writeExampleConfig } from "../helpers/example";
-import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
+import { REASON, supplyChainCli } from "../helpers/supply-chain-cli";
 
 jest.setTimeout(60_000);
-const REASON = "CVE-2026-0001 in openssl";
-let aws: RecordingAws;
-
-beforeAll(async () => {
-  aws = await startRecordingAws();
-});
-beforeEach(() => {
-  aws.images = Array.from({ length: 4 }, (_, i) => ({ id: `ami-0123456789abcdef${i}`, name: `sample_v${i + 1}_2026-01-01T00-00-00.000Z` }));
-});
-afterAll(() => aws?.stop());
-
-function configDir(): { dir: string; configPath: string } {
-  const dir = mkdtempSync(join(tmpdir(), "data-files-"));
-  return { dir, configPath: writeExampleConfig(dir) };
-}
-
-const goldenAmi = (configPath: string, ...args: string[]) => goldenAmiInProcess([...args, "--config", configPath], { env: aws.env() });
+// The AMIs these tests revoke exist in the shared account (revoke checks).
+const { configDir, goldenAmi } = supplyChainCli(4, "data-files-");
 
 const revocation = (i: number, reason = REASON): Revocation => ({
   ami_id: `ami-0fedcba98765432${i % 10}`,

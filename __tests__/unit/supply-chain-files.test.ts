@@ -1,35 +1,16 @@
 // The channels and revocations files are a database kept in Git: validated before they are written,
 // replaced whole (never partial), written by one promote or revoke at a time, and an empty file is an
 // error, never "nothing". Real CLI processes; AWS answered by a local endpoint where a command asks it.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";
 import { channelsPath, revocationsPath, writeChannels } from "../../config/supply-chain";
 import { goldenAmiInProcess } from "../helpers/in-process-cli";
-import { writeExampleConfig } from "../helpers/example";
-import { RecordingAws, startRecordingAws } from "../helpers/recording-aws";
+import { REASON, supplyChainCli } from "../helpers/supply-chain-cli";
 
 // Real CLI processes (synth, terraform init for orphans): slower than 5 s on a loaded runner.
 jest.setTimeout(60_000);
-const REASON = "CVE-2026-0001 in openssl";
-let aws: RecordingAws;
-
-beforeAll(async () => {
-  aws = await startRecordingAws();
-});
 // The AMIs these tests revoke exist in the shared account (revoke checks).
-beforeEach(() => {
-  aws.images = Array.from({ length: 6 }, (_, i) => ({ id: `ami-0123456789abcdef${i}`, name: `sample_v${i + 1}_2026-01-01T00-00-00.000Z` }));
-});
-afterAll(() => aws?.stop());
-
-function configDir(): { dir: string; configPath: string } {
-  const dir = mkdtempSync(join(tmpdir(), "supply-files-"));
-  return { dir, configPath: writeExampleConfig(dir) };
-}
-
-const goldenAmi = (configPath: string, ...args: string[]) => goldenAmiInProcess([...args, "--config", configPath], { env: aws.env() });
+const { aws, configDir, goldenAmi } = supplyChainCli(6, "supply-files-");
 
 const snapshot = (file: string) => (existsSync(file) ? readFileSync(file) : null);
 
@@ -106,7 +87,7 @@ describe("revoke checks the AMI before recording it", () => {
 
   it("when the shared account cannot be read: refused without --ami-name, recorded with a warning with it", async () => {
     const { configPath } = configDir();
-    const unreachable = { ...aws.env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
+    const unreachable = { ...aws().env(), AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
     const revoke = (...extra: string[]) =>
       goldenAmiInProcess(["revoke", "ami-0123456789abcdef0", "--reason", REASON, ...extra, "--config", configPath], { env: unreachable });
     const without = await revoke("--image", "sample");
@@ -140,13 +121,13 @@ describe("concurrent writers serialize", () => {
     expect(results.map((r) => r.code)).toEqual(ids.map(() => 0));
     const recorded = parse(readFileSync(revocationsPath(configPath), "utf8")) as { ami_id: string; ami_name: string }[];
     expect(recorded.map((r) => r.ami_id).sort()).toEqual(ids);
-    expect(recorded.map((r) => r.ami_name).sort()).toEqual(aws.images.map((i) => i.name));
+    expect(recorded.map((r) => r.ami_name).sort()).toEqual(aws().images.map((i) => i.name));
   }, 60_000);
 
   it("promote and revoke of the same AMI at once: one comes first, and the other sees it", async () => {
     const { dir, configPath } = configDir();
     const ami = "ami-0123456789abcdef0";
-    aws.images = [{ id: ami, name: "sample_v1_2026-01-01T00-00-00.000Z" }];
+    aws().images = [{ id: ami, name: "sample_v1_2026-01-01T00-00-00.000Z" }];
     writeChannels(channelsPath(configPath), {
       sample: { candidate: { ami_id: ami, ami_name: "sample_v1_2026-01-01T00-00-00.000Z", promoted_from: "staging", promoted_at: "2026-01-01T00:00:00Z" } },
     });
