@@ -22,6 +22,7 @@ import { parseDocument, type Document } from "yaml";
 import { loadConfig } from "../../config/load";
 import { recipeLockPath } from "../../config/recipe-lock";
 import { run, runOrThrow } from "../../lib/process";
+import { synthesize } from "../../lib/synth";
 import { stackOutputs } from "../../tools/emulator/inspect";
 import {
   changedAttributes,
@@ -33,9 +34,9 @@ import {
   Scenario,
   scenarioSteps,
   SHARED_ACCOUNT,
-  sleep,
   startScenario,
 } from "./helpers";
+import { startHeldApply } from "./held-apply";
 
 // The project's promise, end to end: the real cdktf CLI, Terraform binary and AWS provider against
 // the emulated organization, from the shared stack's first deploy through builds of its pipeline to
@@ -204,7 +205,7 @@ describe("from the shared stack's pipeline to the workload's launch template", (
   });
 
   step(
-    "i. with S3 state in the shared account, two applies of one stack at once: one fails on the lock, state stays readable, next plan is clean",
+    "i. with S3 state in the shared account, an apply of one stack waiting at its prompt holds the lock: a second apply fails on it, the first then applies, state stays readable, next plan is clean",
     async () => {
       const s3 = new S3Client(emulator.clientConfig({ credentials: await scenario.adminOf(SHARED_ACCOUNT) }));
       const bucket = "golden-ami-e2e-state";
@@ -215,21 +216,23 @@ describe("from the shared stack's pipeline to the workload's launch template", (
       // written with the CI's own credentials (a role in the shared account, where the bucket is).
       const s3Env = { ...env, AMI_PIPELINE_CONFIG: s3Config, TF_CLI_ARGS_init: `${env.TF_CLI_ARGS_init ?? ""} -backend-config=use_path_style=true` };
       const stack = "web-production";
-      const first = deploy(stack, { env: s3Env, outdir: join(s3Dir, "out-1") });
-      // Start the second apply only once the first holds the lock, so the race is decided, not hoped for.
-      const lockKey = `golden-ami/${stack}.tfstate.tflock`;
-      const deadline = Date.now() + 120_000;
-      while (Date.now() < deadline) {
-        const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-        if (Contents.some((o) => o.Key === lockKey)) break;
-        await sleep(100);
-      }
+      const firstOut = join(s3Dir, "out-1");
+      const synth = await synthesize({ outdir: firstOut, env: s3Env });
+      expect(synth.code).toBe(0);
+      const firstDir = join(firstOut, "stacks", stack);
+      await runOrThrow("terraform", ["init", "-input=false", "-no-color"], { cwd: firstDir, env: s3Env });
+      // The first apply waits at its approval prompt, the lock taken: the race is decided, not hoped for.
+      const first = await startHeldApply(firstDir, s3Env);
+      const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      expect(Contents.map((o) => o.Key)).toContain(`golden-ami/${stack}.tfstate.tflock`);
       const second = await deploy(stack, { env: s3Env, outdir: join(s3Dir, "out-2") });
-      expectExit(await first, "success");
       expect(expectExit(second, "failure")).toContain("Error acquiring the state lock");
-      const list = await runOrThrow("terraform", ["state", "list"], { cwd: join(s3Dir, "out-1", "stacks", stack), env: s3Env });
+      const approved = await first.approve();
+      expect(approved.code).toBe(0);
+      expect(approved.stdout).toContain("Apply complete!");
+      const list = await runOrThrow("terraform", ["state", "list"], { cwd: firstDir, env: s3Env });
       expect(list.stdout).toContain("aws_launch_template.");
-      expect(expectExit(await plan(stack, { env: s3Env, outdir: join(s3Dir, "out-1") }), "success")).toContain("No changes.");
+      expect(expectExit(await plan(stack, { env: s3Env, outdir: firstOut }), "success")).toContain("No changes.");
     },
   );
 
