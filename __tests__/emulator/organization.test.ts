@@ -8,7 +8,7 @@ import { ListKeysCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DescribeOrganizationCommand, ListAccountsCommand, ListParentsCommand } from "@aws-sdk/client-organizations";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../lib/process";
@@ -74,6 +74,17 @@ describe("the organization", () => {
     const after = await admin(PROD);
     expect((await failure(after.iam.send(new GetRoleCommand({ RoleName: "left-over" })))).name).toBe("NoSuchEntityException");
     expect((await after.sts.send(new GetCallerIdentityCommand({}))).Account).toBe(PROD);
+  });
+});
+
+describe("the emulator's log (request_log.py)", () => {
+  it("names each request's account, service, action and answer, which werkzeug's POST / line does not", async () => {
+    const { ec2 } = await admin(PROD);
+    await ec2.send(new DescribeVpcsCommand({}));
+    await failure(ec2.send(new DescribeVpcsCommand({ VpcIds: ["vpc-0000000000000dead"] })));
+    const lines = readFileSync(emulator.logFile, "utf8").split("\n");
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^golden-ami [0-9:.]+ ${PROD} ec2 DescribeVpcs -> 200 `))]));
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^golden-ami [0-9:.]+ ${PROD} ec2 DescribeVpcs -> 400 `))]));
   });
 });
 

@@ -18,6 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from emulation import install, organization, snapshots  # noqa: E402
+from emulation.request_log import logged  # noqa: E402
 
 
 def main() -> None:
@@ -59,7 +60,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     try:
-        run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+        run_simple(args.host, args.port, logged(app), threaded=True, request_handler=MotoRequestHandler)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             print(f"port {args.port} is already in use on {args.host}: stop what listens there or choose another --port", file=sys.stderr)
