@@ -14,7 +14,7 @@ export function registerLock(program: Command): void {
     )
     .action(async (options) => {
       const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { readableRecipeLock, recipeLockPath, updateRecipeLock } = require("../config/recipe-lock") as typeof import("../config/recipe-lock");
+      const { recipeLockPath, updateRecipeLock } = require("../config/recipe-lock") as typeof import("../config/recipe-lock");
       const { withDataFileLock } = require("../config/data-files") as typeof import("../config/data-files");
       const configPath = configPathOf(options.config);
       // Under the data-file lock: two lock runs (or a lock beside a promote) never interleave read and write.
@@ -22,12 +22,12 @@ export function registerLock(program: Command): void {
         const loaded = loadConfig(configPath, { enforceRecipeLock: false });
         const lockFile = recipeLockPath(loaded.configPath);
         const images = loaded.config.images;
-        const resetting = options.resetHistory === true && readableRecipeLock(lockFile) === undefined;
+        let resetting = false;
         const refused = updateRecipeLock(
           images,
           images.map((image) => loaded.recipeFingerprints.get(image.name) ?? ""),
           lockFile,
-          { resetHistory: options.resetHistory === true },
+          { resetHistory: options.resetHistory === true, onReset: () => (resetting = true) },
         );
         if (refused.length > 0) throw new ConfigError(displayPath(lockFile), refused);
         if (resetting)

@@ -133,6 +133,8 @@ export function checkRecipeLock(images: ReadonlyArray<ImageConfig>, fingerprints
 export interface UpdateLockOptions {
   /** Write the lock anew when the file cannot be read, dropping its version history. @default false */
   readonly resetHistory?: boolean;
+  /** Called when the file could not be read and, with resetHistory, is written anew without its history. */
+  readonly onReset?: () => void;
 }
 
 /**
@@ -155,6 +157,7 @@ export function updateRecipeLock(
     if (error instanceof WriteRefused) return [{ path: "(file)", message: error.message }];
     if (!(error instanceof ConfigError)) throw error;
     if (!options.resetHistory) return [...error.problems];
+    options.onReset?.();
     lock = {};
   }
   // Unrecorded versions are what this command records; only content changed under a recorded version is refused.

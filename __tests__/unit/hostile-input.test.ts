@@ -267,7 +267,12 @@ describe("recipe lock files", () => {
       },
     ]);
     expect(readFileSync(recipeLockPath(configPath), "utf8")).toBe("garbage");
-    expect(updateRecipeLock(images, fingerprints, recipeLockPath(configPath), { resetHistory: true })).toEqual([]);
+    const resets: string[] = [];
+    expect(updateRecipeLock(images, fingerprints, recipeLockPath(configPath), { resetHistory: true, onReset: () => resets.push("reset") })).toEqual([]);
+    expect(resets).toEqual(["reset"]);
+    // Readable now: recording again keeps it, and says nothing was reset.
+    expect(updateRecipeLock(images, fingerprints, recipeLockPath(configPath), { resetHistory: true, onReset: () => resets.push("again") })).toEqual([]);
+    expect(resets).toEqual(["reset"]);
     expect(problemsLoading(configPath)).toEqual([]);
   });
 });
