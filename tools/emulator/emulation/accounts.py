@@ -75,8 +75,13 @@ def caller_of(access_key_id: str) -> Caller | None:
     return None
 
 
+def account_of_key(access_key_id: str) -> str | None:
+    """The account that issued an access key (the one moto serves its requests from), None when none did."""
+    return next((account for account in list(iam_backends.keys()) if access_key_id in iam_backends[account][PARTITION].access_keys), None)
+
+
 def known_access_key(access_key_id: str) -> bool:
-    return any(access_key_id in iam_backends[account][PARTITION].access_keys for account in list(iam_backends.keys()))
+    return account_of_key(access_key_id) is not None
 
 
 def _role(account_id: str, role_arn: str):

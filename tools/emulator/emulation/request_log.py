@@ -20,17 +20,10 @@ import time
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
+from .accounts import account_of_key
+
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/([^/]+)/")
 _MAX_FORM_BYTES = 1 << 20
-
-
-def _account_of(access_key: str) -> str:
-    from moto.iam.models import iam_backends
-
-    for account_id, backend in list(iam_backends.items()):
-        if access_key in backend["aws"].access_keys:
-            return account_id
-    return "unknown"
 
 
 def _action(environ: dict[str, Any]) -> str:
@@ -57,7 +50,7 @@ def logged(app: Callable[..., Iterable[bytes]], stream=sys.stderr) -> Callable[.
     def wrapper(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         began = time.monotonic()
         scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION") or "")
-        account = _account_of(scope.group(1)) if scope else "unsigned"
+        account = (account_of_key(scope.group(1)) or "unknown") if scope else "unsigned"
         service = scope.group(3) if scope else "-"
         action = _action(environ)
         status: list[str] = []
@@ -70,7 +63,8 @@ def logged(app: Callable[..., Iterable[bytes]], stream=sys.stderr) -> Callable[.
             return app(environ, recording_start_response)
         finally:
             elapsed = (time.monotonic() - began) * 1000
-            stamp = time.strftime("%H:%M:%S", time.localtime()) + f".{int(time.time() * 1000) % 1000:03d}"
+            now = time.time()
+            stamp = time.strftime("%H:%M:%S", time.localtime(now)) + f".{int(now * 1000) % 1000:03d}"
             stream.write(f"golden-ami {stamp} {account} {service} {action} -> {status[0] if status else '?'} ({elapsed:.0f} ms)\n")
             stream.flush()
 
