@@ -3,6 +3,7 @@
 // (docs/access/), to attach instead of ReadOnlyAccess.
 import { Command, Option } from "@commander-js/extra-typings";
 import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
+import { library } from "./library";
 
 export function registerAccessPolicy(program: Command): void {
   const command = program
@@ -11,9 +12,9 @@ export function registerAccessPolicy(program: Command): void {
     .addOption(new Option("--role <role>", "only this role's policy").choices(["plan", "deploy"] as const))
     .option("--config <file>", CONFIG_OPTION_HELP)
     .action((options) => {
-      const { loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { partitionOf } = require("../config/roles") as typeof import("../config/roles");
-      const { accountRolePolicy, readAccessContract } = require("../access/role-policies") as typeof import("../access/role-policies");
+      const { loadConfig } = library.configuration();
+      const { partitionOf } = library.roles();
+      const { accountRolePolicy, readAccessContract } = library.rolePolicies();
       const { config } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       const contract = readAccessContract();
       const roles = options.role ? [options.role] : (["plan", "deploy"] as const);

@@ -1,7 +1,9 @@
 // golden-ami build: start an image's pipeline in the shared account and wait for its AMIs.
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import type { BuildOutcome } from "../lib/build";
-import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, EXIT_FAILURE, EXIT_USAGE, refuseUnknownStacks, withExample } from "./program";
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, GoldenAmiError } from "../conventions/errors";
+import { CONFIG_OPTION_HELP, configPathOf, refuseUnknownStacks, withExample } from "./program";
+import { library } from "./library";
 
 /** `--timeout`: a number with s, m or h (90m, 2h); a bare number is minutes. */
 export function duration(value: string): number {
@@ -16,7 +18,7 @@ const clock = (ms: number) => {
 };
 
 /** The AMIs of a build, one line per region. */
-export function amiTable(outcome: BuildOutcome): string {
+function amiTable(outcome: BuildOutcome): string {
   const widths = [Math.max(6, ...outcome.amis.map((a) => a.region.length)), Math.max(6, ...outcome.amis.map((a) => a.imageId.length))];
   return [["region", "AMI", "name"], ...outcome.amis.map((a) => [a.region, a.imageId, a.name])]
     .map(([region, id, name]) => `${region.padEnd(widths[0])}  ${id.padEnd(widths[1])}  ${name}`)
@@ -40,8 +42,8 @@ export function registerBuild(program: Command): void {
     .option("--json", "print the outcome as JSON: image, imageBuildVersionArn, status, reason, amis [{region, imageId, name}]")
     .option("--config <file>", CONFIG_OPTION_HELP)
     .action(async (imageName, options, cmd) => {
-      const { loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { buildImage, BuildRefused } = require("../lib/build") as typeof import("../lib/build");
+      const { loadConfig } = library.configuration();
+      const { buildImage } = library.build();
       const { config } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
       refuseUnknownStacks(
         cmd,
@@ -75,9 +77,6 @@ export function registerBuild(program: Command): void {
           signal: interrupt.signal,
           onStatus: (status, elapsed) => process.stderr.write(`${live ? "\r\x1b[2K" : ""}${clock(elapsed).padStart(6)}  ${status}\n`),
         });
-      } catch (error) {
-        if (error instanceof BuildRefused) throw new CommandFailed(error.message);
-        throw error;
       } finally {
         process.removeListener("SIGINT", onSigint);
       }
@@ -89,13 +88,12 @@ export function registerBuild(program: Command): void {
       }
       if (outcome.stillRunning) {
         const why = interrupt.signal.aborted ? "interrupted" : `still ${outcome.status} after ${clock(options.timeout)}`;
-        throw new CommandFailed(
-          `${why}: the build keeps running (${outcome.imageBuildVersionArn}); follow it with ${watch}`,
-          interrupt.signal.aborted ? 130 : EXIT_FAILURE,
-        );
+        throw new GoldenAmiError(`${why}: the build keeps running (${outcome.imageBuildVersionArn}); follow it with ${watch}`, {
+          exitCode: interrupt.signal.aborted ? EXIT_INTERRUPTED : EXIT_FAILURE,
+        });
       }
       if (outcome.status !== "AVAILABLE")
-        throw new CommandFailed(`the build ${outcome.imageBuildVersionArn} ended ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`);
+        throw new GoldenAmiError(`the build ${outcome.imageBuildVersionArn} ended ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`);
       if (!options.json) console.log(amiTable(outcome));
       console.error(`${outcome.imageBuildVersionArn} is AVAILABLE in ${outcome.amis.length} region(s)`);
     });

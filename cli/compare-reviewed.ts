@@ -6,7 +6,8 @@ import { writeFileSync } from "node:fs";
 import { compareWithReviewed, Verdict } from "../lib/plan-report/compare-reviewed";
 import { inlineCode, prose } from "../lib/plan-report/escape";
 import { readStackPlans } from "../lib/plan-report/read-plans";
-import { CommandFailed, DEFAULT_OUTDIR, EXIT_USAGE, withExample } from "./program";
+import { EXIT_USAGE, GoldenAmiError } from "../conventions/errors";
+import { DEFAULT_OUTDIR, withExample } from "./program";
 
 export function registerCompareReviewed(program: Command): void {
   const command = program
@@ -30,7 +31,7 @@ export function registerCompareReviewed(program: Command): void {
       if (options.markdown) writeFileSync(options.markdown, verdictMarkdown(verdicts));
       for (const v of verdicts) console.error(verdictLine(v));
       const blocked = verdicts.filter((v) => v.verdict === "approve").map((v) => v.stack);
-      if (blocked.length > 0) throw new CommandFailed(`${blocked.length} stack(s) differ from the reviewed plan and wait for approval: ${blocked.join(", ")}`);
+      if (blocked.length > 0) throw new GoldenAmiError(`${blocked.length} stack(s) differ from the reviewed plan and wait for approval: ${blocked.join(", ")}`);
     });
   withExample(command, "npx golden-ami compare-reviewed web-staging --reviewed reviewed/* --markdown verdict.md");
 }

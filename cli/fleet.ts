@@ -1,7 +1,9 @@
 // golden-ami fleet: which workload runs which AMI, and how far behind the newest build it is.
 import { Command } from "@commander-js/extra-typings";
 import type { FleetRow } from "../lib/fleet";
-import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
+import { GoldenAmiError } from "../conventions/errors";
+import { CONFIG_OPTION_HELP, configPathOf, withExample, environment } from "./program";
+import { library } from "./library";
 
 const COLUMNS: ReadonlyArray<[string, (r: FleetRow) => string]> = [
   ["workload", (r) => r.workload],
@@ -15,7 +17,7 @@ const COLUMNS: ReadonlyArray<[string, (r: FleetRow) => string]> = [
   ["note", (r) => [r.stateError && `STATE UNREADABLE: ${r.stateError}`, r.revoked && `REVOKED: ${r.revoked}`, r.note].filter(Boolean).join("; ")],
 ];
 
-export function fleetTable(rows: ReadonlyArray<FleetRow>): string {
+function fleetTable(rows: ReadonlyArray<FleetRow>): string {
   const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, cell]) => cell(row)))];
   const widths = COLUMNS.map((_, c) => Math.max(...cells.map((line) => line[c].length)));
   return cells
@@ -36,13 +38,14 @@ export function registerFleet(program: Command): void {
     .option("--state-dir <dir>", "local state directory (default: $AMI_PIPELINE_STATE_DIR, else the working directory)")
     .option("--json", "print a JSON array (workload, environment, account, runningAmi, runningBuild, newestBuild, buildsBehind, ageDays, stateError)")
     .action(async (options) => {
-      const { loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { fleetStatus } = require("../lib/fleet") as typeof import("../lib/fleet");
+      const { loadConfig } = library.configuration();
+      const { fleetStatus } = library.fleet();
       const { config, revocations } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
-      const rows = await fleetStatus(config, { stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR }, revocations);
+      const rows = await fleetStatus(config, { stateDir: options.stateDir ?? environment().stateDir }, revocations);
       console.log(options.json ? JSON.stringify(rows) : fleetTable(rows));
       const unreadable = rows.filter((r) => r.stateError);
-      if (unreadable.length > 0) throw new CommandFailed(`the state of ${unreadable.map((r) => r.workload).join(", ")} could not be read (see the rows above)`);
+      if (unreadable.length > 0)
+        throw new GoldenAmiError(`the state of ${unreadable.map((r) => r.workload).join(", ")} could not be read (see the rows above)`);
     });
   withExample(command, "npx golden-ami fleet", "npx golden-ami fleet --json | jq '.[] | select(.buildsBehind > 0)'");
 }

@@ -2,6 +2,7 @@
 import { Command } from "@commander-js/extra-typings";
 import { ConfigError } from "../config/problems";
 import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
+import { library } from "./library";
 
 export function registerLock(program: Command): void {
   const command = program
@@ -13,9 +14,9 @@ export function registerLock(program: Command): void {
       "write the lock anew when it cannot be read (empty, truncated, not JSON), dropping its record of earlier versions; restoring it from Git is better",
     )
     .action(async (options) => {
-      const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { recipeLockPath, updateRecipeLock } = require("../config/recipe-lock") as typeof import("../config/recipe-lock");
-      const { withDataFileLock } = require("../config/data-files") as typeof import("../config/data-files");
+      const { displayPath, loadConfig } = library.configuration();
+      const { recipeLockPath, updateRecipeLock } = library.recipeLock();
+      const { withDataFileLock } = library.dataFiles();
       const configPath = configPathOf(options.config);
       // Under the data-file lock: two lock runs (or a lock beside a promote) never interleave read and write.
       await withDataFileLock(configPath, async () => {

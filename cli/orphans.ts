@@ -5,8 +5,10 @@ import { stackDirectories } from "../lib/plan-report/read-plans";
 import { ensureInitialized } from "../lib/plan-stacks";
 import { synthesize } from "../lib/synth";
 import { terraformEnv } from "../lib/terraform-env";
-import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
+import { GoldenAmiError } from "../conventions/errors";
+import { CONFIG_OPTION_HELP, configPathOf, DEFAULT_OUTDIR, refuseUnknownStacks, withExample } from "./program";
 import { OUTDIR_STACKS } from "../conventions/names";
+import { library } from "./library";
 
 export function registerOrphans(program: Command): void {
   const command = program
@@ -17,9 +19,9 @@ export function registerOrphans(program: Command): void {
     .option("--outdir <dir>", "synthesis output directory", DEFAULT_OUTDIR)
     .option("--json", "print a JSON array of {stack, type, id, name}")
     .action(async (stacks, options, cmd) => {
-      const { loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { orphansOf, stateIds, taggedResources } = require("../lib/orphans") as typeof import("../lib/orphans");
-      const { AwsAccess, stackTarget } = require("../lib/aws-access") as typeof import("../lib/aws-access");
+      const { loadConfig } = library.configuration();
+      const { orphansOf, stateIds, taggedResources } = library.orphans();
+      const { AwsAccess, stackTarget } = library.awsAccess();
       const configPath = configPathOf(options.config);
       const { config } = loadConfig(configPath);
       refuseUnknownStacks(
@@ -29,7 +31,7 @@ export function registerOrphans(program: Command): void {
         "workload stack",
       );
       const synth = await synthesize({ outdir: options.outdir, configPath });
-      if (synth.code !== 0) throw new CommandFailed(`synth failed:\n${(synth.stderr || synth.stdout).trim()}`);
+      if (synth.code !== 0) throw new GoldenAmiError(`synth failed:\n${(synth.stderr || synth.stdout).trim()}`);
       const env = terraformEnv();
       const dirs = new Map(stackDirectories(options.outdir).map((s) => [s.stack, s.dir]));
       const access = new AwsAccess("orphans");
@@ -50,9 +52,9 @@ export function registerOrphans(program: Command): void {
       }
       if (options.json) console.log(JSON.stringify(found));
       else for (const o of found) console.log(`${o.stack}\t${o.type}\t${o.id}${o.name && o.name !== o.id ? `\t${o.name}` : ""}`);
-      if (unreadable.length > 0) throw new CommandFailed(`could not check ${unreadable.length} stack(s):\n${unreadable.map((u) => `  ${u}`).join("\n")}`);
+      if (unreadable.length > 0) throw new GoldenAmiError(`could not check ${unreadable.length} stack(s):\n${unreadable.map((u) => `  ${u}`).join("\n")}`);
       if (found.length > 0) {
-        throw new CommandFailed(
+        throw new GoldenAmiError(
           `${found.length} resource(s) exist in AWS but not in state; import them (terraform import) or delete them before the next apply (docs/runbooks.md, "When an apply was interrupted")`,
         );
       }

@@ -1,36 +1,28 @@
-// What every golden-ami command shares: exit codes, error wording, option parsers.
+// What every golden-ami command shares: the top level that prints errors, option parsers, help text.
 import { Command, CommanderError, InvalidArgumentError } from "@commander-js/extra-typings";
 import { existsSync, statSync } from "node:fs";
 import { EXAMPLE_CONFIG } from "../config/paths";
+import { EXIT_FAILURE, EXIT_USAGE, GoldenAmiError, UsageError } from "../conventions/errors";
+import type { GoldenAmiEnvironment } from "../config/environment";
 import { parseShard } from "../lib/changed-stacks";
-import { ConfigError } from "../config/problems";
-
-/** Exit codes: 0 done, 1 the work failed, 2 the command line was wrong (as POSIX utilities do). */
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-
-/** A failure of the work itself, with a message for people; no stack trace is printed. */
-export class CommandFailed extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT_FAILURE,
-  ) {
-    super(message);
-    this.name = "CommandFailed";
-  }
-}
+import { library } from "./library";
 
 export const DEFAULT_OUTDIR = "cdktf.out";
 
 /** `--config`: the configuration file, from AMI_PIPELINE_CONFIG when not given (as main.ts reads it). */
 export const CONFIG_OPTION_HELP = "configuration file (default: $AMI_PIPELINE_CONFIG, else config/example.yaml)";
 
+/** The environment, read and checked (config/environment.ts) when a command first needs it. */
+export function environment(): GoldenAmiEnvironment {
+  return library.environment().readEnvironment();
+}
+
 /** The configuration a command reads: --config, else $AMI_PIPELINE_CONFIG (as main.ts reads it), else the example. */
 export function configPathOf(option: string | undefined): string {
-  const path = option ?? process.env.AMI_PIPELINE_CONFIG ?? EXAMPLE_CONFIG;
+  const path = option ?? environment().configPath ?? EXAMPLE_CONFIG;
   if (!existsSync(path) || !statSync(path).isFile()) {
     const given = option !== undefined ? "option '--config <file>' argument" : "environment variable AMI_PIPELINE_CONFIG";
-    throw new CommandFailed(`${given} '${path}' is invalid. expected a configuration file`, EXIT_USAGE);
+    throw new UsageError(`${given} '${path}' is invalid. expected a configuration file`);
   }
   return path;
 }
@@ -66,8 +58,9 @@ export function withExample(command: { addHelpText(position: "after", text: stri
 }
 
 /**
- * Runs the program: usage errors are one line and exit 2, failures of the work a message and exit 1,
- * unexpected errors their message (the stack only with GOLDEN_AMI_DEBUG=1).
+ * Runs the program: usage errors are one line and exit 2; a GoldenAmiError (conventions/errors.ts),
+ * thrown wherever the work found it, its summary and exit code; unexpected errors their message and
+ * exit 1 (the stack only with GOLDEN_AMI_DEBUG=1).
  */
 export async function runProgram(program: Command, argv: ReadonlyArray<string>): Promise<number> {
   try {
@@ -78,17 +71,22 @@ export async function runProgram(program: Command, argv: ReadonlyArray<string>):
       // Commander has already printed its one line (or the help); only the exit code is ours.
       return error.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (error instanceof ConfigError) {
-      console.error(`golden-ami: invalid configuration, nothing done.\n${error.message}`);
-      return EXIT_FAILURE;
-    }
-    if (error instanceof CommandFailed) {
-      console.error(`golden-ami: ${error.message}`);
+    if (error instanceof GoldenAmiError) {
+      console.error(`golden-ami: ${error.summary()}`);
       return error.exitCode;
     }
-    const detail = process.env.GOLDEN_AMI_DEBUG === "1" && error instanceof Error ? error.stack : undefined;
+    const detail = debugRequested() && error instanceof Error ? error.stack : undefined;
     console.error(`golden-ami: ${error instanceof Error ? error.message : String(error)}${detail ? `\n${detail}` : ""}`);
     return EXIT_FAILURE;
+  }
+}
+
+/** GOLDEN_AMI_DEBUG=1; a wrong environment here is not a second error (the command that reads it says so). */
+function debugRequested(): boolean {
+  try {
+    return environment().debug;
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,8 @@
 // golden-ami promote: a channel takes what an environment (or channel) runs; the change is a file to review.
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, EXIT_USAGE, withExample } from "./program";
+import { EXIT_USAGE } from "../conventions/errors";
+import { CONFIG_OPTION_HELP, configPathOf, withExample, environment } from "./program";
+import { library } from "./library";
 
 const hours = (value: string) => {
   if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected hours such as 24, got "${value}"`);
@@ -23,10 +25,10 @@ export function registerPromote(program: Command): void {
       const missing = (["image", "from", "to"] as const).filter((name) => !options[name]);
       if (missing.length > 0) cmd.error(`promote: missing ${missing.map((m) => `--${m}`).join(", ")}`, { exitCode: EXIT_USAGE });
       const { image, from, to } = options as { image: string; from: string; to: string };
-      const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { CHANNEL_NAME, channelsPath, writeChannels } = require("../config/supply-chain") as typeof import("../config/supply-chain");
-      const { promote, PromotionRefused } = require("../lib/promote") as typeof import("../lib/promote");
-      const { withDataFileLock } = require("../config/data-files") as typeof import("../config/data-files");
+      const { displayPath, loadConfig } = library.configuration();
+      const { CHANNEL_NAME, channelsPath, writeChannels } = library.supplyChain();
+      const { promote } = library.promote();
+      const { withDataFileLock } = library.dataFiles();
       if (!CHANNEL_NAME.test(to)) {
         cmd.error(
           `option '--to <channel>' argument '${to}' is invalid. expected a channel name: a lowercase letter, then up to 31 lowercase letters, digits or dashes`,
@@ -36,33 +38,27 @@ export function registerPromote(program: Command): void {
         );
       }
       const configPath = configPathOf(options.config);
-      const { commitOfRun } = require("../lib/run-commit") as typeof import("../lib/run-commit");
-      const commit = commitOfRun();
+      const { commit } = environment();
       // Read, decide and write under the lock: a revoke running at the same time comes before or after, never between.
       await withDataFileLock(configPath, async () => {
         const loaded = loadConfig(configPath, { enforceSupplyChain: false });
-        try {
-          const result = await promote(loaded.config, loaded.channels, loaded.revocations, {
-            image,
-            from,
-            to,
-            soakHours: options.soakHours ?? loaded.config.promotion.soak_hours,
-            now: new Date(),
-            commit,
-            stateDir: options.stateDir ?? process.env.AMI_PIPELINE_STATE_DIR,
-          });
-          const file = channelsPath(loaded.configPath);
-          if (!result.unchanged) writeChannels(file, result.channels);
-          if (options.json) console.log(JSON.stringify(result.entry));
-          console.error(
-            result.unchanged
-              ? `${to} already serves ${result.entry.ami_id} (${result.entry.ami_name}); nothing changed`
-              : `${to} now serves ${result.entry.ami_id} (${result.entry.ami_name}) from ${from}: review and merge the change to ${displayPath(file)}`,
-          );
-        } catch (error) {
-          if (error instanceof PromotionRefused) throw new CommandFailed(`promotion refused: ${error.message}`);
-          throw error;
-        }
+        const result = await promote(loaded.config, loaded.channels, loaded.revocations, {
+          image,
+          from,
+          to,
+          soakHours: options.soakHours ?? loaded.config.promotion.soak_hours,
+          now: new Date(),
+          commit,
+          stateDir: options.stateDir ?? environment().stateDir,
+        });
+        const file = channelsPath(loaded.configPath);
+        if (!result.unchanged) writeChannels(file, result.channels);
+        if (options.json) console.log(JSON.stringify(result.entry));
+        console.error(
+          result.unchanged
+            ? `${to} already serves ${result.entry.ami_id} (${result.entry.ami_name}); nothing changed`
+            : `${to} now serves ${result.entry.ami_id} (${result.entry.ami_name}) from ${from}: review and merge the change to ${displayPath(file)}`,
+        );
       });
     });
   withExample(command, "npx golden-ami promote --image sample --from staging --to production");

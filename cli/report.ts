@@ -3,10 +3,11 @@ import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typin
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gitlabJobReport, gitlabReport } from "../lib/plan-report/gitlab";
-import { runInfoFromEnv } from "../lib/ci/run-info";
+import { runInfoOf } from "../lib/ci/run-info";
 import { DEFAULT_COMMENT_LIMIT, JOB_SUMMARY_LIMIT, MIN_COMMENT_LIMIT, renderMarkdown } from "../lib/plan-report/markdown";
 import { readStackPlans } from "../lib/plan-report/read-plans";
-import { CommandFailed, DEFAULT_OUTDIR, positiveInteger, withExample } from "./program";
+import { GoldenAmiError } from "../conventions/errors";
+import { DEFAULT_OUTDIR, positiveInteger, withExample, environment } from "./program";
 
 export function registerReport(program: Command): void {
   const command = program
@@ -35,7 +36,8 @@ export function registerReport(program: Command): void {
     .option("--fail-on-error", "exit 1 when any stack failed to plan", false)
     .action((options) => {
       const stacks = readStackPlans(options.outdir);
-      const markdown = renderMarkdown(stacks, { limitBytes: options.limitBytes, run: runInfoFromEnv() });
+      const run = runInfoOf(environment());
+      const markdown = renderMarkdown(stacks, { limitBytes: options.limitBytes, run });
       const failed = stacks.filter((s) => s.status === "failed").map((s) => s.stack);
       const summary = {
         amiUpdates: stacks.reduce((n, s) => n + (s.status === "changed" ? s.amiUpdates.length : 0), 0),
@@ -45,7 +47,7 @@ export function registerReport(program: Command): void {
         notPlanned: stacks.filter((s) => s.status === "not planned").map((s) => s.stack),
       };
       if (options.markdown) writeFileSync(options.markdown, markdown);
-      if (options.fullMarkdown) writeFileSync(options.fullMarkdown, renderMarkdown(stacks, { limitBytes: JOB_SUMMARY_LIMIT, run: runInfoFromEnv() }));
+      if (options.fullMarkdown) writeFileSync(options.fullMarkdown, renderMarkdown(stacks, { limitBytes: JOB_SUMMARY_LIMIT, run }));
       else if (!options.json) process.stdout.write(markdown);
       if (options.json) console.log(JSON.stringify(summary));
       if (options.summaryJson) writeFileSync(options.summaryJson, JSON.stringify(summary));
@@ -58,7 +60,7 @@ export function registerReport(program: Command): void {
         }
       }
       if (failed.length > 0) console.error(`Plan failed for: ${failed.join(", ")}`);
-      if (options.failOnError && failed.length > 0) throw new CommandFailed(`${failed.length} stack(s) failed to plan: ${failed.join(", ")}`);
+      if (options.failOnError && failed.length > 0) throw new GoldenAmiError(`${failed.length} stack(s) failed to plan: ${failed.join(", ")}`);
     });
   withExample(command, "npx golden-ami report --markdown plan-report.md --summary-json plan-summary.json");
 }

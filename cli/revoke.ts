@@ -2,7 +2,9 @@
 // skip it, pins and channels on it fail the plan with the reason) and, with --deprecate or --disable,
 // deprecated or disabled in every region of the shared account.
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { CommandFailed, CONFIG_OPTION_HELP, configPathOf, EXIT_USAGE, withExample } from "./program";
+import { EXIT_USAGE } from "../conventions/errors";
+import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
+import { library } from "./library";
 
 const amiId = (value: string) => {
   if (!/^ami-[0-9a-f]{8,17}$/.test(value)) throw new InvalidArgumentError(`expected an AMI id such as ami-0123456789abcdef0, got "${value}"`);
@@ -30,9 +32,9 @@ export function registerRevoke(program: Command): void {
     .option("--config <file>", CONFIG_OPTION_HELP)
     .action(async (ami, options, cmd) => {
       if (!options.reason) cmd.error("revoke: missing --reason", { exitCode: EXIT_USAGE });
-      const { displayPath, loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { withDataFileLock } = require("../config/data-files") as typeof import("../config/data-files");
-      const { revoke, RevocationRefused } = require("../lib/revoke") as typeof import("../lib/revoke");
+      const { displayPath, loadConfig } = library.configuration();
+      const { withDataFileLock } = library.dataFiles();
+      const { revoke } = library.revoke();
       const configPath = configPathOf(options.config);
       // Read, decide and write under the lock: a concurrent promote or revoke waits, and loses nothing.
       const result = await withDataFileLock(configPath, async () => {
@@ -42,20 +44,15 @@ export function registerRevoke(program: Command): void {
           cmd.error(`option '--image <name>' argument '${options.image}' is invalid. expected one of ${images.join(", ")}`, {
             exitCode: EXIT_USAGE,
           });
-        try {
-          return await revoke(loaded, {
-            amiId: ami,
-            reason: options.reason!,
-            image: options.image,
-            amiName: options.amiName,
-            deprecate: options.deprecate ?? false,
-            disable: options.disable ?? false,
-            now: new Date(),
-          });
-        } catch (error) {
-          if (error instanceof RevocationRefused) throw new CommandFailed(error.message);
-          throw error;
-        }
+        return revoke(loaded, {
+          amiId: ami,
+          reason: options.reason!,
+          image: options.image,
+          amiName: options.amiName,
+          deprecate: options.deprecate ?? false,
+          disable: options.disable ?? false,
+          now: new Date(),
+        });
       });
       const file = displayPath(result.file);
       if (result.unchecked)

@@ -4,7 +4,9 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { readFileSync, writeFileSync } from "node:fs";
 import { CONFIGURATION_DOC, SCHEMA_FILE } from "../config/paths";
 import { agrees } from "../config/wording";
-import { CommandFailed, withExample } from "./program";
+import { GoldenAmiError } from "../conventions/errors";
+import { withExample } from "./program";
+import { library } from "./library";
 
 function current(file: string): string {
   try {
@@ -22,14 +24,15 @@ export function registerSchema(program: Command): void {
     .addOption(new Option("--doc <file>", "where to write the configuration reference").default(CONFIGURATION_DOC, "docs/configuration.md"))
     .option("--check", "write nothing; exit 1 when either file differs from what the schema gives")
     .action((options) => {
-      const { configJsonSchema, configurationDoc } = require("../config/json-schema") as typeof import("../config/json-schema");
+      const { configJsonSchema, configurationDoc } = library.jsonSchema();
       const outputs = [
         { file: options.output, text: configJsonSchema() },
         { file: options.doc, text: configurationDoc() },
       ];
       if (options.check) {
         const stale = outputs.filter((o) => current(o.file) !== o.text).map((o) => o.file);
-        if (stale.length > 0) throw new CommandFailed(`${stale.join(" and ")} ${agrees(stale.length, "is", "are")} out of date; run \`npx golden-ami schema\``);
+        if (stale.length > 0)
+          throw new GoldenAmiError(`${stale.join(" and ")} ${agrees(stale.length, "is", "are")} out of date; run \`npx golden-ami schema\``);
         return;
       }
       if (options.output === "-") return void process.stdout.write(outputs[0].text);

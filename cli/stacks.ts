@@ -2,7 +2,10 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { shardOf } from "../lib/changed-stacks";
 import { byStackOrder } from "../lib/plan-report/read-plans";
-import { CONFIG_OPTION_HELP, configPathOf, EXIT_USAGE, shardOption, withExample } from "./program";
+import { EXIT_USAGE } from "../conventions/errors";
+import { CONFIG_OPTION_HELP, configPathOf, shardOption, withExample } from "./program";
+import { SHARED_STACK_NAME } from "../conventions/names";
+import { library } from "./library";
 
 export function registerStacks(program: Command): void {
   const command = program
@@ -14,8 +17,7 @@ export function registerStacks(program: Command): void {
     .addOption(new Option("--shard <i/n>", "only shard i of n: every n-th stack, as `golden-ami plan --shard` plans them").argParser(shardOption))
     .option("--json", "print a JSON array of {stack, role, environment, account, region}")
     .action((options, cmd) => {
-      const { loadConfig } = require("../config/load") as typeof import("../config/load");
-      const { SHARED_STACK_NAME } = require("../stacks") as typeof import("../stacks");
+      const { loadConfig } = library.configuration();
       const { config } = loadConfig(configPathOf(options.config));
       const shared = { stack: SHARED_STACK_NAME, role: "shared", environment: null, account: config.shared.account_id, region: config.shared.region };
       const workloads = config.workloads

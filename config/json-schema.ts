@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { configurationMarkdown } from "./configuration-doc";
+import { environmentMarkdown } from "./environment";
 import { ConfigSchema } from "./schema";
 
 /** The configuration's JSON Schema as written to config/config.schema.json (input side: defaults optional). */
@@ -10,5 +11,5 @@ export function configJsonSchema(): string {
 
 /** docs/configuration.md: every field of that schema, with its type, default, allowed values and description. */
 export function configurationDoc(): string {
-  return configurationMarkdown(JSON.parse(configJsonSchema()));
+  return `${configurationMarkdown(JSON.parse(configJsonSchema()))}\n${environmentMarkdown()}`;
 }

@@ -1,3 +1,4 @@
+import { GoldenAmiError } from "../conventions/errors";
 import { counted } from "./wording";
 
 /** One thing wrong with the input: where, what was found, what was expected. */
@@ -18,13 +19,16 @@ export function showValue(value: unknown): string {
 }
 
 /** Raised when the configuration or a document it names is invalid; lists every problem at once. */
-export class ConfigError extends Error {
+export class ConfigError extends GoldenAmiError {
   constructor(
     readonly source: string,
     readonly problems: ReadonlyArray<Problem>,
   ) {
     super(`${source}: ${counted(problems.length, "problem")}\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
-    this.name = "ConfigError";
+  }
+
+  override summary(): string {
+    return `invalid configuration, nothing done.\n${this.message}`;
   }
 }
 

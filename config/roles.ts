@@ -10,12 +10,8 @@ export type RolePurpose = "plan" | "deploy";
  * AWS profiles that the job running Terraform maps to roles: to the plan roles when planning and the
  * deploy roles when applying (`golden-ami plan --profiles`, docs/ci-roles.md).
  */
-export type CredentialMode = RolePurpose | "profiles";
-
-/** AMI_PIPELINE_ROLE_PURPOSE as a mode: "plan", "profiles", anything else (unset) "deploy". */
-export function parseCredentialMode(value: string | undefined): CredentialMode {
-  return value === "plan" || value === "profiles" ? value : "deploy";
-}
+export const CREDENTIAL_MODES = ["deploy", "plan", "profiles"] as const;
+export type CredentialMode = (typeof CREDENTIAL_MODES)[number];
 
 export interface StackRoles {
   readonly role_arn?: string;

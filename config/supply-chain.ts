@@ -8,6 +8,7 @@ import { formatPath, Problem, showValue } from "./problems";
 import { readTextFile } from "./read-text";
 import { writeProjectFile } from "./write-file";
 import { parseYaml } from "./yaml-source";
+import { GoldenAmiError } from "../conventions/errors";
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -19,7 +20,7 @@ export const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
  * name (one name template per distribution, rendered from the build's variables) but its own id, so
  * each workload resolves the name in its own region.
  */
-export const ChannelEntrySchema = z.strictObject({
+const ChannelEntrySchema = z.strictObject({
   /** The build's id where it was promoted from (for people and the lifecycle's retain tag). */
   ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
   /** The build: what workloads look up, by owner and exact name, in their own region. */
@@ -35,10 +36,10 @@ export const ChannelEntrySchema = z.strictObject({
 });
 
 /** image → channel → the AMI it serves. */
-export const ChannelsSchema = z.record(z.string().regex(NAME), z.record(z.string().regex(CHANNEL_NAME), ChannelEntrySchema));
+const ChannelsSchema = z.record(z.string().regex(NAME), z.record(z.string().regex(CHANNEL_NAME), ChannelEntrySchema));
 
 /** A revoked build: every region's copy of it (same name, other ids) is skipped or refused. */
-export const RevocationSchema = z.strictObject({
+const RevocationSchema = z.strictObject({
   /** The id given to `golden-ami revoke` (one region's copy). */
   ami_id: z.string().regex(AMI_ID, { message: "expected an AMI id such as ami-0123456789abcdef0" }),
   /** The build's AMI name, the same in every region it was distributed to. */
@@ -48,7 +49,7 @@ export const RevocationSchema = z.strictObject({
   revoked_at: z.iso.datetime({ message: "expected an ISO 8601 time such as 2026-11-23T08:00:00Z" }),
 });
 
-export const RevocationsSchema = z.array(RevocationSchema);
+const RevocationsSchema = z.array(RevocationSchema);
 
 export type ChannelEntry = z.infer<typeof ChannelEntrySchema>;
 export type Channels = z.infer<typeof ChannelsSchema>;
@@ -189,7 +190,7 @@ export function writeRevocations(file: string, revocations: ReadonlyArray<Revoca
 }
 
 /** Thrown when new content would not read back: nothing was written, the file is as it was. */
-export class WriteWouldNotReadBack extends Error {}
+export class WriteWouldNotReadBack extends GoldenAmiError {}
 
 /**
  * Reads the complete new text back with the reader the next command uses (size cap included), then

@@ -2,9 +2,10 @@
 // a temporary file, fsync, rename. A crash leaves the old file or the new one, never a partial one.
 import { lstatSync } from "node:fs";
 import writeFileAtomic from "write-file-atomic";
+import { GoldenAmiError } from "../conventions/errors";
 
 /** Thrown when the path to write is not a regular file (or absent): nothing was written. */
-export class WriteRefused extends Error {}
+export class WriteRefused extends GoldenAmiError {}
 
 /**
  * Writes `text` to `file` atomically. Refuses a symbolic link (it would write through it, to

@@ -9,9 +9,10 @@ import { join } from "node:path";
 import type { Config } from "../config/schema";
 import { partitionOf, RolePurpose, rolePair, RolePair, STATE_PROFILE, stackProfile } from "../config/roles";
 import { SHARED_STACK_NAME } from "../conventions/names";
+import { GoldenAmiError } from "../conventions/errors";
 
 /** Each profile a synthesis in profiles mode names, with its role pair (those with no roles name none). */
-export function namedProfiles(config: Config): Map<string, RolePair> {
+function namedProfiles(config: Config): Map<string, RolePair> {
   const partition = partitionOf(config.organization.arn);
   const profiles = new Map<string, RolePair>();
   const add = (profile: string, pair: RolePair) => {
@@ -32,7 +33,7 @@ export function namedProfiles(config: Config): Map<string, RolePair> {
 export type CredentialSource = { readonly kind: "environment" } | { readonly kind: "web-identity"; readonly roleArn: string; readonly tokenFile: string };
 
 /** The profile that holds a web identity source. */
-export const SOURCE_PROFILE = "golden-ami-source";
+const SOURCE_PROFILE = "golden-ami-source";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
@@ -65,7 +66,7 @@ export function awsProfilesFile(config: Config, purpose: RolePurpose, source: Cr
 }
 
 /** Where plan and apply write the file for a purpose, beside the stacks (never uploaded: only stacks/ and manifest.json are). */
-export function profilesFilePath(outdir: string, purpose: RolePurpose): string {
+function profilesFilePath(outdir: string, purpose: RolePurpose): string {
   return join(outdir, `aws-config.${purpose}`);
 }
 
@@ -99,4 +100,4 @@ export function profilesEnv(config: Config, purpose: RolePurpose, outdir: string
   return { AWS_CONFIG_FILE: file };
 }
 
-export class ProfilesRefused extends Error {}
+export class ProfilesRefused extends GoldenAmiError {}

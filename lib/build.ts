@@ -15,6 +15,7 @@ import { partitionOf } from "../config/roles";
 import type { Config, ImageConfig } from "../config/schema";
 import { SHARED_STACK_NAME } from "../conventions/names";
 import { AwsAccess, stackTarget } from "./aws-access";
+import { GoldenAmiError } from "../conventions/errors";
 
 /** ImageState.status values that end a build (API reference, ImageState). */
 const TERMINAL = new Set(["AVAILABLE", "FAILED", "CANCELLED", "DEPRECATED", "DELETED", "DISABLED"]);
@@ -38,18 +39,13 @@ export interface BuildOutcome {
 }
 
 /** Why `build` cannot start or follow a build: shown as it is, exit 1. */
-export class BuildRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BuildRefused";
-  }
-}
+export class BuildRefused extends GoldenAmiError {}
 
 /**
  * The ARN the shared stack's pipeline of an image has: Image Builder ARNs name the resource
  * lower-cased, spaces as hyphens (API reference, ImageBuilderArn).
  */
-export function pipelineArnOf(config: Config, image: ImageConfig): string {
+function pipelineArnOf(config: Config, image: ImageConfig): string {
   const name = image.name.toLowerCase().replace(/ /g, "-");
   return `arn:${partitionOf(config.organization.arn)}:imagebuilder:${config.shared.region}:${config.shared.account_id}:image-pipeline/${name}`;
 }

@@ -8,12 +8,13 @@ import { stackDirectories } from "./plan-report/read-plans";
 import { run } from "./process";
 import { APP_COMMAND, PROJECT_ROOT } from "./synth";
 import { OUTDIR_MANIFEST, STACK_FILES } from "../conventions/names";
+import { AMI_PIPELINE_COMMIT, AMI_PIPELINE_CONFIG } from "../conventions/environment";
 
 /** Files of a stack directory that Terraform's work leaves there, not synthesis. */
 const NOT_SYNTHESIZED = new Set<string>(Object.values(STACK_FILES));
 
 /** One digest of everything synthesized into a stack directory. */
-export function stackDigest(dir: string): string {
+function stackDigest(dir: string): string {
   const hash = createHash("sha256");
   const walk = (path: string) => {
     for (const name of readdirSync(path).sort()) {
@@ -38,16 +39,19 @@ export interface ChangedStacks {
  * Synthesizes `ref` (in a temporary git worktree that borrows this checkout's node_modules) and the
  * working tree, both with the same commit and configuration, and compares them stack by stack.
  */
-export async function changedStacksSince(ref: string, env: NodeJS.ProcessEnv): Promise<ChangedStacks & { readonly stacks: ReadonlyArray<string> }> {
+export async function changedStacksSince(
+  ref: string,
+  env: NodeJS.ProcessEnv,
+  configPath: string | undefined,
+): Promise<ChangedStacks & { readonly stacks: ReadonlyArray<string> }> {
   const work = mkdtempSync(join(tmpdir(), "golden-ami-base-"));
   // The commit is recorded on AMIs: the same value on both sides, so only real changes differ.
-  const configPath = env.AMI_PIPELINE_CONFIG;
   const inRepo = configPath && isAbsolute(configPath) && !relative(PROJECT_ROOT, configPath).startsWith("..");
   const synthEnv = (root: string, outdir: string): NodeJS.ProcessEnv => ({
     ...env,
-    AMI_PIPELINE_COMMIT: "compared",
+    [AMI_PIPELINE_COMMIT]: "compared",
     CDKTF_OUTDIR: outdir,
-    ...(inRepo ? { AMI_PIPELINE_CONFIG: join(root, relative(PROJECT_ROOT, configPath)) } : {}),
+    ...(configPath ? { [AMI_PIPELINE_CONFIG]: inRepo ? join(root, relative(PROJECT_ROOT, configPath)) : configPath } : {}),
   });
   const headOut = join(work, "head");
   const head = await run("sh", ["-c", APP_COMMAND], { cwd: PROJECT_ROOT, env: synthEnv(PROJECT_ROOT, headOut) });

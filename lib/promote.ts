@@ -7,6 +7,7 @@ import type { Config } from "../config/schema";
 import { channelEntry, revocationOf, type ChannelEntry, type Channels, type Revocation } from "../config/supply-chain";
 import { allPages, AwsAccess, stackTarget } from "./aws-access";
 import { runningAmi, stateOutputs, stateReader } from "./fleet";
+import { GoldenAmiError } from "../conventions/errors";
 
 export interface PromoteRequest {
   readonly image: string;
@@ -19,7 +20,11 @@ export interface PromoteRequest {
   readonly stateDir?: string;
 }
 
-export class PromotionRefused extends Error {}
+export class PromotionRefused extends GoldenAmiError {
+  override summary(): string {
+    return `promotion refused: ${this.message}`;
+  }
+}
 
 interface Source {
   /** The build's id where the source runs it. */
@@ -180,7 +185,7 @@ export function soakStart(
 }
 
 /** The AMI's name, which also proves it is an available AMI owned by the shared account in that region. */
-export async function availableAmiName(config: Config, amiId: string, region: string, access: AwsAccess): Promise<string> {
+async function availableAmiName(config: Config, amiId: string, region: string, access: AwsAccess): Promise<string> {
   const ec2 = access.ec2(stackTarget(config, SHARED_STACK_NAME, "plan", region));
   const { Images = [] } = await ec2.send(new DescribeImagesCommand({ ImageIds: [amiId], Owners: [config.shared.account_id], IncludeDeprecated: true }));
   const image = Images[0];

@@ -9,6 +9,7 @@ import type { Config } from "../config/schema";
 import { channelEntry, Revocation, revocationOf, revocationsPath, writeRevocations } from "../config/supply-chain";
 import { amiNameRegex } from "../conventions/ami-names";
 import { AwsAccess, stackTarget } from "./aws-access";
+import { GoldenAmiError } from "../conventions/errors";
 
 export interface RevokeRequest {
   readonly amiId: string;
@@ -49,7 +50,7 @@ export interface RevokeResult {
 }
 
 /** Thrown when the AMI cannot be tied to one build of the configuration's images. */
-export class RevocationRefused extends Error {}
+export class RevocationRefused extends GoldenAmiError {}
 
 /** The regions an image's copies live in: its distribution regions, the shared region first. */
 export function distributionRegions(config: Config, image: string | undefined): string[] {

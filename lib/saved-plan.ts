@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PLAN_ERROR } from "./plan-report/read-plans";
 import { STACK_FILES } from "../conventions/names";
+import { GoldenAmiError } from "../conventions/errors";
 
 /** The binary plan `golden-ami plan` saves in each stack directory. */
 export const SAVED_PLAN = STACK_FILES.savedPlan;
@@ -16,7 +17,7 @@ export const SAVED_PLAN = STACK_FILES.savedPlan;
 /** Where Terraform keeps the root module's configuration inside a saved plan. */
 const ROOT_MODULE_CONFIG = "tfconfig/m-/cdk.tf.json";
 
-export class SavedPlanRefused extends Error {}
+export class SavedPlanRefused extends GoldenAmiError {}
 
 interface StackJson {
   readonly "//"?: { readonly metadata?: { readonly stackName?: string } };

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { run, RunResult } from "./process";
+import { AMI_PIPELINE_CONFIG, AMI_PIPELINE_STATE_DIR } from "../conventions/environment";
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
 
@@ -21,8 +22,8 @@ export function synthesize(options: SynthOptions): Promise<RunResult> {
     env: {
       ...(options.env ?? process.env),
       CDKTF_OUTDIR: options.outdir,
-      ...(options.configPath ? { AMI_PIPELINE_CONFIG: options.configPath } : {}),
-      ...(options.stateDir ? { AMI_PIPELINE_STATE_DIR: options.stateDir } : {}),
+      ...(options.configPath ? { [AMI_PIPELINE_CONFIG]: options.configPath } : {}),
+      ...(options.stateDir ? { [AMI_PIPELINE_STATE_DIR]: options.stateDir } : {}),
     },
   });
 }

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gitlabReport } from "../../lib/plan-report/gitlab";
-import { runInfoFromEnv } from "../../lib/ci/run-info";
+import { readEnvironment } from "../../config/environment";
+import { runInfoOf } from "../../lib/ci/run-info";
 import { DEFAULT_COMMENT_LIMIT, GITLAB_NOTE_LIMIT, renderMarkdown, REPORT_MARKER } from "../../lib/plan-report/markdown";
 import { ResourceChange, TerraformPlan } from "../../lib/plan-report/plan-json";
 import { parsePlanJson, readStackPlans } from "../../lib/plan-report/read-plans";
@@ -333,14 +334,19 @@ describe("plan report: the comment", () => {
   });
 
   it("links the CI run and commit from GitHub's or GitLab's environment", () => {
-    const github = runInfoFromEnv({
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_REPOSITORY: "acme/amis",
-      GITHUB_RUN_ID: "42",
-      GITHUB_SHA: "0123456789abcdef0123",
-    });
+    const github = runInfoOf(
+      readEnvironment({
+        GITHUB_SERVER_URL: "https://github.com",
+        GITHUB_REPOSITORY: "acme/amis",
+        GITHUB_RUN_ID: "42",
+        GITHUB_SHA: "0123456789abcdef0123",
+      }),
+    );
     expect(github).toEqual({ url: "https://github.com/acme/amis/actions/runs/42", commit: "0123456789abcdef0123" });
-    expect(runInfoFromEnv({ CI_JOB_URL: "https://gitlab.example/j/1", CI_COMMIT_SHA: "abc" })).toEqual({ url: "https://gitlab.example/j/1", commit: "abc" });
+    expect(runInfoOf(readEnvironment({ CI_JOB_URL: "https://gitlab.example/j/1", CI_COMMIT_SHA: "abc" }))).toEqual({
+      url: "https://gitlab.example/j/1",
+      commit: "abc",
+    });
     expect(renderMarkdown(all, { run: github })).toContain("[CI run](https://github.com/acme/amis/actions/runs/42) · commit `0123456789ab`");
   });
 });

@@ -1,5 +1,5 @@
 // The environment golden-ami gives Terraform, and how many plans it runs at once.
-import { defaultConcurrency } from "../../cli/plan";
+import { defaultConcurrency } from "../../lib/plan";
 import { terraformEnv } from "../../lib/terraform-env";
 
 const GiB = 1024 ** 3;

@@ -1,6 +1,7 @@
 // The guard against rolling back: a deploy run plans and applies only the commit at the head of its
 // branch. "Re-run all jobs" on an old run, or an older run finishing after a newer one, would
 // otherwise plan and apply an old commit (Atlantis calls the same check "undiverged").
+import { GoldenAmiError } from "../../conventions/errors";
 
 export interface BranchHeadRequest {
   /** The commit this run deploys (GITHUB_SHA). */
@@ -15,7 +16,7 @@ export interface BranchHeadRequest {
 }
 
 /** Thrown when the commit is not the branch head, or the head cannot be read: either way, nothing is deployed. */
-export class NotBranchHead extends Error {}
+export class NotBranchHead extends GoldenAmiError {}
 
 /** The branch's head commit, from the GitHub REST API ("Get a reference"). */
 export async function branchHead(request: Omit<BranchHeadRequest, "commit">): Promise<string> {

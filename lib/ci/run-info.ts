@@ -1,5 +1,6 @@
-// What the plan report says about the CI run it came from, read from GitHub Actions' or GitLab CI's
-// environment: the only place the report looks at CI variables.
+// What the plan report says about the CI run it came from, from GitHub Actions' or GitLab CI's
+// variables: the only place the report looks at them.
+import type { GoldenAmiEnvironment } from "../../config/environment";
 
 export interface RunInfo {
   /** Link to the CI run. @default - none */
@@ -7,11 +8,11 @@ export interface RunInfo {
   readonly commit?: string;
 }
 
-/** The run's link and commit from GitHub Actions' or GitLab CI's environment; nothing elsewhere. */
-export function runInfoFromEnv(env: NodeJS.ProcessEnv = process.env): RunInfo {
-  if (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY) {
-    return { url: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`, commit: env.GITHUB_SHA };
+/** The run's link and commit from GitHub Actions' or GitLab CI's variables (read by config/environment.ts); nothing elsewhere. */
+export function runInfoOf({ github, gitlab }: Pick<GoldenAmiEnvironment, "github" | "gitlab">): RunInfo {
+  if (github.runId && github.repository) {
+    return { url: `${github.serverUrl ?? "https://github.com"}/${github.repository}/actions/runs/${github.runId}`, commit: github.sha };
   }
-  if (env.CI_JOB_URL) return { url: env.CI_JOB_URL, commit: env.CI_COMMIT_SHA };
+  if (gitlab.jobUrl) return { url: gitlab.jobUrl, commit: gitlab.commitSha };
   return {};
 }
