@@ -4,7 +4,7 @@ import { parseYaml } from "./yaml-source";
 
 // AWSTOE component documents: https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html
 /** AWSTOE action modules (Image Builder user guide, "Action modules supported by AWSTOE"). */
-export const AWSTOE_ACTIONS = [
+const AWSTOE_ACTIONS = [
   "AppendFile",
   "Assert",
   "CopyFile",

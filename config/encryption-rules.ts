@@ -62,7 +62,7 @@ function rootDeviceProblems(image: ImageConfig, i: number): Problem[] {
 }
 
 /** The region of a KMS key or alias ARN (arn:partition:kms:<region>:account:…). */
-export function kmsArnRegion(arn: string): string {
+function kmsArnRegion(arn: string): string {
   return arn.split(":")[3];
 }
 

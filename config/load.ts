@@ -52,7 +52,7 @@ export interface LoadOptions {
 }
 
 /** The largest configuration file read: hundreds of workloads fit in a small fraction of it. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Reads, validates and cross-checks a configuration file; throws ConfigError listing every problem. */
 export function loadConfig(configPath: string, options: LoadOptions = {}): LoadedConfig {
@@ -204,9 +204,9 @@ function unknownImages(config: Config): Problem[] {
 }
 
 /** Image Builder takes inline component documents of at most 16,000 characters (CreateComponent, data). */
-export const MAX_COMPONENT_BYTES = 16_000;
+const MAX_COMPONENT_BYTES = 16_000;
 /** EC2 user data is limited to 16 KB before base64 encoding. */
-export const MAX_USER_DATA_TEMPLATE_BYTES = 16 * 1024;
+const MAX_USER_DATA_TEMPLATE_BYTES = 16 * 1024;
 
 function readComponents(config: Config, componentsDir: string, problems: Problem[]): Map<string, ComponentSource> {
   const components = new Map<string, ComponentSource>();

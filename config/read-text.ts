@@ -49,7 +49,7 @@ export function readTextFile(file: string, options: ReadTextOptions): { text: st
 }
 
 /** UTF-8 text (a BOM is dropped); UTF-16 and invalid bytes are problems that name the line. */
-export function decodeUtf8(bytes: Uint8Array, file: string, path: string): { text: string } | { problem: Problem } {
+function decodeUtf8(bytes: Uint8Array, file: string, path: string): { text: string } | { problem: Problem } {
   const fail = (message: string) => ({ problem: { path, message } });
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return fail(`${file} is UTF-16 text; expected UTF-8 (save it as UTF-8)`);

@@ -21,7 +21,7 @@ export interface RecipeLockEntry {
 }
 export type RecipeLock = Record<string, RecipeLockEntry>;
 
-export const RECIPE_LOCK_COMMAND = "npx golden-ami lock";
+const RECIPE_LOCK_COMMAND = "npx golden-ami lock";
 
 /** Versions kept in a lock entry's history: one lifecycle policy selects at most 50 recipes. */
 const HISTORY = 49;
@@ -74,7 +74,7 @@ const REPAIR = `restore it (git checkout -- <file>), or run ${RECIPE_LOCK_COMMAN
  * Parses a lock file's text as every command reads it. JSON is whole or it does not parse: a
  * truncated lock is an error, never an empty one.
  */
-export function parseRecipeLock(text: string, file: string): RecipeLock {
+function parseRecipeLock(text: string, file: string): RecipeLock {
   const repair = REPAIR.replace("<file>", file);
   if (/^(<{7}|={7}|>{7})( |$)/m.test(text)) throw new ConfigError(file, [{ path: "(file)", message: `has merge conflict markers; ${repair}` }]);
   if (text.trim() === "") throw new ConfigError(file, [{ path: "(file)", message: `is empty, expected the recorded recipe versions; ${repair}` }]);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EBS_VOLUME_TYPES, PIPELINE_START_CONDITIONS } from "../conventions/aws-values";
 
 // Rules every field is checked against. Messages say what is expected; the loader adds the field
 // path and the bad value, so a reader sees `images[0].version: "1.0" — expected MAJOR.MINOR.PATCH`.
@@ -21,7 +22,7 @@ const PARENT_IMAGE =
   /^(ami-[0-9a-f]{8,17}|arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(aws|\d{12}):image\/[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x)(\/\d+)?|[a-z0-9-]+\/(\d+|x)\.(\d+|x)\.(\d+|x))$/;
 
 /** The longest AMI name Image Builder accepts; the image name must leave room for version and date. */
-export const AMI_NAME_MAX_LENGTH = 127;
+const AMI_NAME_MAX_LENGTH = 127;
 
 const matches = (pattern: RegExp, expected: string) => z.string().regex(pattern, { message: `expected ${expected}` });
 
@@ -80,9 +81,9 @@ const apiInteger = (min: number) =>
  */
 const IOPS_RANGE: Readonly<Record<string, readonly [number, number]>> = { gp3: [3000, 80000], io1: [100, 64000], io2: [100, 256000] };
 
-const volumeType = z.enum(["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard"]);
+const volumeType = z.enum(EBS_VOLUME_TYPES);
 
-export const BlockDeviceSchema = z
+const BlockDeviceSchema = z
   .strictObject({
     device_name: matches(DEVICE_NAME, "a device name such as /dev/xvdb").describe("Device name of the extra volume in the recipe, e.g. /dev/xvdb."),
     volume_size_gib: z.number().int().min(1).max(65536).describe("Size in GiB (EBS: 1 to 65,536 for gp3/io2; the type's own minimum applies)."),
@@ -124,7 +125,7 @@ export const BlockDeviceSchema = z
     }
   });
 
-export const ComponentRefSchema = z.strictObject({
+const ComponentRefSchema = z.strictObject({
   file: z
     .string()
     .regex(/^[\w.-]+\.ya?ml$/, { message: "expected a file name in image-components/ ending in .yml or .yaml" })
@@ -132,21 +133,21 @@ export const ComponentRefSchema = z.strictObject({
   parameters: z.record(z.string(), z.string()).default({}).describe("Values for the component document's parameters, by name."),
 });
 
-export const ScheduleSchema = z.strictObject({
+const ScheduleSchema = z.strictObject({
   cron: matches(
     IMAGE_BUILDER_CRON,
     'Image Builder\'s six-field cron such as "cron(0 3 ? * MON *)" (minutes hours day-of-month month day-of-week year)',
   ).describe("When the pipeline builds: Image Builder's six-field cron, cron(minutes hours day-of-month month day-of-week year)."),
   timezone: z.string().min(1).default("Etc/UTC").describe("IANA time zone the cron expression is read in."),
   start_condition: z
-    .enum(["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"])
+    .enum(PIPELINE_START_CONDITIONS)
     .default("EXPRESSION_MATCH_ONLY")
     .describe(
       "EXPRESSION_MATCH_ONLY builds on every tick (each build's UpdateOS step brings the week's OS patches); EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE builds only when a newer parent image or component version exists (with pinned components: a new parent image only, so OS patches in between never trigger a build).",
     ),
 });
 
-export const LaunchPermissionsSchema = z.strictObject({
+const LaunchPermissionsSchema = z.strictObject({
   organization: z.boolean().default(true).describe("Share the AMIs with the whole organization (organization.arn)."),
   organizational_units: z
     .array(matches(OU_ARN, "an OU ARN (arn:aws:organizations::<mgmt account>:ou/o-<id>/ou-<id>)"))
@@ -156,7 +157,7 @@ export const LaunchPermissionsSchema = z.strictObject({
   user_groups: z.array(z.string()).default([]).describe('Refused when non-empty: the one EC2 user group, "all", makes an AMI public.'),
 });
 
-export const DistributionSchema = z.strictObject({
+const DistributionSchema = z.strictObject({
   regions: z.array(region).min(1).optional().describe("Regions each AMI is copied to (the shared account's region included). Default: the shared region only."),
   launch_permissions: LaunchPermissionsSchema.prefault({}).describe("Who may launch the AMIs."),
   kms_key_arn: matches(KMS_KEY_ARN, "a KMS key or alias ARN")
@@ -173,7 +174,7 @@ export const DistributionSchema = z.strictObject({
   ami_tags: tags.default({}).describe("Tags on every distributed AMI (besides the project's own)."),
 });
 
-export const NetworkSchema = z.strictObject({
+const NetworkSchema = z.strictObject({
   vpc_id: matches(RESOURCE_ID("vpc"), "a VPC id such as vpc-0123456789abcdef0").describe(
     "VPC of the instances (build instances for images, the group's instances for workloads).",
   ),
@@ -188,7 +189,7 @@ export const NetworkSchema = z.strictObject({
 });
 
 /** Image Builder lifecycle policy of an image's AMIs: deprecate, then delete older ones. */
-export const LifecycleSchema = z.strictObject({
+const LifecycleSchema = z.strictObject({
   enabled: z.boolean().default(true).describe("Manage the image's AMIs with an Image Builder lifecycle policy."),
   deprecate_beyond_newest: z
     .number()
@@ -207,7 +208,7 @@ export const LifecycleSchema = z.strictObject({
     .describe("Never deprecate or delete an AMI launched this recently. AMIs a channel serves or a workload pins are never touched either."),
 });
 
-export const ImageSchema = z.strictObject({
+const ImageSchema = z.strictObject({
   name: z
     .string()
     .regex(IMAGE_NAME, {
@@ -252,7 +253,7 @@ const amiId = matches(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0123456789a
 const subnetId = matches(RESOURCE_ID("subnet"), "a subnet id such as subnet-0123456789abcdef0");
 
 /** Which shared AMI a workload (or a blue/green colour) runs. */
-export const AmiSourceSchema = z.discriminatedUnion(
+const AmiSourceSchema = z.discriminatedUnion(
   "source",
   [
     z.strictObject({ source: z.literal("latest").describe("latest: the most recent shared AMI of the workload's image.") }),
@@ -280,7 +281,7 @@ export const AmiSourceSchema = z.discriminatedUnion(
 
 const percentage = z.number().int().min(0).max(100);
 
-export const InstanceRefreshSchema = z.strictObject({
+const InstanceRefreshSchema = z.strictObject({
   enabled: z.boolean().default(true).describe("Start an instance refresh whenever the launch template version changes."),
   min_healthy_percentage: percentage.default(90).describe("Share of capacity kept in service during a refresh."),
   max_healthy_percentage: z
@@ -302,7 +303,7 @@ export const InstanceRefreshSchema = z.strictObject({
   skip_matching: z.boolean().default(true).describe("Leave instances already on the new launch template version alone."),
 });
 
-export const AutoScalingSchema = z.strictObject({
+const AutoScalingSchema = z.strictObject({
   enabled: z.boolean().default(true).describe("Create the launch template and Auto Scaling group; a workload without a group must say so."),
   subnet_ids: z.array(subnetId).min(1).optional().describe("Subnets of the group (at least one). Required when enabled."),
   min_size: apiInteger(0).default(1).describe("Minimum number of instances."),
@@ -338,14 +339,14 @@ const ColourSchema = z.strictObject({
 });
 
 /** Two groups swapped by four reviewed configuration changes (AWS whitepaper "Blue/Green Deployments on AWS": swap Auto Scaling groups behind the load balancer). */
-export const BlueGreenSchema = z.strictObject({
+const BlueGreenSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).default(80).describe("Traffic port of the production and verification target groups."),
   health_check_path: z.string().startsWith("/").default("/").describe("HTTP path the target groups check."),
   blue: ColourSchema.optional().describe("The blue group. At least one colour."),
   green: ColourSchema.optional().describe("The green group."),
 });
 
-export const UserDataSchema = z.strictObject({
+const UserDataSchema = z.strictObject({
   template: z.string().min(1).describe("A cloud-init template (Terraform templatefile syntax), relative to the configuration file."),
   variables: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "expected a template variable name" }), z.string())
@@ -353,7 +354,7 @@ export const UserDataSchema = z.strictObject({
     .describe("Values for the template's variables, by name; ami_id and environment are provided."),
 });
 
-export const WorkloadSchema = z.strictObject({
+const WorkloadSchema = z.strictObject({
   name: lowerCaseName(63, "a workload name such as web-staging", "it names the stack").describe(
     'The workload\'s name; it names its stack (unique, not "shared" nor bootstrap-*).',
   ),
@@ -399,7 +400,7 @@ export const WorkloadSchema = z.strictObject({
     ),
 });
 
-export const StateSchema = z.strictObject({
+const StateSchema = z.strictObject({
   bucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "expected an S3 bucket name" })
@@ -418,7 +419,7 @@ export const StateSchema = z.strictObject({
  * Role names by convention, one per purpose in every account: a stack without role_arn or
  * plan_role_arn assumes arn:<partition>:iam::<its account>:role/<name> (docs/ci-roles.md).
  */
-export const CiRolesSchema = z.strictObject({
+const CiRolesSchema = z.strictObject({
   plan_role_name: z
     .string()
     .regex(/^[\w+=,.@-]{1,64}$/, { message: "expected an IAM role name" })
@@ -431,7 +432,7 @@ export const CiRolesSchema = z.strictObject({
     .describe("Name of the deploy role in every account."),
 });
 
-export const NotificationsSchema = z.strictObject({
+const NotificationsSchema = z.strictObject({
   slack: z
     .strictObject({
       workspace_id: z
@@ -457,7 +458,7 @@ export const NotificationsSchema = z.strictObject({
  * and deploy roles. Synthesized only with AMI_PIPELINE_BOOTSTRAP=1, applied once per account by an
  * administrator (docs/access-contract.md, "Bootstrapping an account").
  */
-export const BootstrapSchema = z.strictObject({
+const BootstrapSchema = z.strictObject({
   plan_trusted_by: z.array(roleArn).min(1).describe("Principals (the CI's plan role, through OIDC) that may assume every plan role."),
   deploy_trusted_by: z.array(roleArn).min(1).describe("Principals (the CI's deploy roles) that may assume every deploy role."),
 });

@@ -3,7 +3,7 @@ import type { Config } from "./schema";
 import { stackTags } from "../conventions/names";
 
 /** AWS allows at most 50 user tags per resource (tag policies and EC2 alike). */
-export const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_TAGS_PER_RESOURCE = 50;
 
 // Tags the stacks add themselves, by where they land.
 const STACK_TAGS = Object.keys(stackTags(""));

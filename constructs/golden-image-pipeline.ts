@@ -8,6 +8,7 @@ import { ImagebuilderInfrastructureConfiguration } from "@cdktf/provider-aws/lib
 import { Construct } from "constructs";
 import { amiNameTemplate } from "../conventions/ami-names";
 import { EgressOnlySecurityGroup } from "./egress-only-security-group";
+import type { EbsVolumeType, PipelineStartCondition } from "../conventions/aws-values";
 
 export interface PipelineComponent {
   /** Unique within the image; the AWS component is named `<image>-<name>`. */
@@ -23,7 +24,7 @@ export interface RecipeBlockDevice {
   readonly deviceName: string;
   readonly volumeSizeGib: number;
   /** @default "gp3" */
-  readonly volumeType?: string;
+  readonly volumeType?: EbsVolumeType;
   /** @default - the volume type's baseline */
   readonly iops?: number;
   /** @default - the volume type's baseline */
@@ -41,7 +42,7 @@ export interface PipelineSchedule {
    * @default "EXPRESSION_MATCH_ONLY" - build on every tick, so OS patches land weekly; the other
    * condition builds only when a newer parent image or component version exists
    */
-  readonly startCondition?: string;
+  readonly startCondition?: PipelineStartCondition;
 }
 
 export interface LaunchPermissions {

@@ -7,7 +7,7 @@ import { serviceTrustPolicy } from "./service-role-trust";
 
 /** The managed policies an Image Builder build instance needs (Image Builder user guide, "Prerequisites": the instance profile role). */
 // Least privilege: AMI builds need no ECR (EC2InstanceProfileForImageBuilderECRContainerBuilds is for container recipes).
-export const IMAGE_BUILDER_MANAGED_POLICIES = ["EC2InstanceProfileForImageBuilder", "AmazonSSMManagedInstanceCore"] as const;
+const IMAGE_BUILDER_MANAGED_POLICIES = ["EC2InstanceProfileForImageBuilder", "AmazonSSMManagedInstanceCore"] as const;
 
 export interface ImageBuilderInstanceProfileProps {
   readonly name: string;

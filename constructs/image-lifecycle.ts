@@ -43,7 +43,7 @@ export interface ImageLifecyclePolicyProps {
 }
 
 /** The most recipes one lifecycle policy selects (Image Builder API, LifecyclePolicyResourceSelection). */
-export const MAX_RECIPES = 50;
+const MAX_RECIPES = 50;
 
 /** Keeps the newest AMIs of an image: deprecates the older ones, then deletes them with their snapshots. */
 export class ImageLifecyclePolicy extends Construct {

@@ -38,7 +38,7 @@ export interface AmiSharing {
  * What to check when an account finds no AMI: no account can tell "not built yet" from "not shared
  * with me", so the message names both, with who the image is shared with and the fix.
  */
-export function notSharedHint(imageName: string, sharing: AmiSharing | undefined): string {
+function notSharedHint(imageName: string, sharing: AmiSharing | undefined): string {
   if (!sharing) return `and check that its distribution shares the AMI with this account.`;
   const { organizationArns, organizationalUnitArns, accountIds, consumerAccountId: account } = sharing;
   const named = [

@@ -1,12 +1,13 @@
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct } from "constructs";
+import type { EbsVolumeType } from "../conventions/aws-values";
 
 export interface RootVolume {
   /** @default "/dev/xvda" */
   readonly deviceName?: string;
   readonly sizeGib: number;
   /** @default "gp3" */
-  readonly volumeType?: string;
+  readonly volumeType?: EbsVolumeType;
   /** @default - the account's default EBS key */
   readonly kmsKeyId?: string;
 }

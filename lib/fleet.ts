@@ -166,7 +166,7 @@ export function stateOutputs(state: StateText): Record<string, { value?: unknown
 }
 
 /** How many resources (data sources included) a state holds. */
-export function stateResourceCount(state: StateText): number {
+function stateResourceCount(state: StateText): number {
   stateOutputs(state); // the same checks: empty, not JSON, not a state
   const resources = (JSON.parse(state.text) as { resources?: unknown }).resources;
   return Array.isArray(resources) ? resources.length : 0;
@@ -181,7 +181,7 @@ export function runningAmi(state: StateText | undefined): { id: string; name?: s
 }
 
 /** Names of the stacks with a state: local terraform.<stack>.tfstate files, or S3 keys <prefix>/<stack>.tfstate. */
-export function stateLister(config: Config, options: FleetOptions): () => Promise<string[]> {
+function stateLister(config: Config, options: FleetOptions): () => Promise<string[]> {
   if (!config.state) {
     const dir = options.stateDir ?? process.cwd();
     return async () => (existsSync(dir) ? readdirSync(dir).flatMap((file) => /^terraform\.(.+)\.tfstate$/.exec(file)?.[1] ?? []) : []);

@@ -57,7 +57,7 @@ function initInputs(dir: string): string {
     .digest("hex");
 }
 
-export function isInitialized(dir: string): boolean {
+function isInitialized(dir: string): boolean {
   const record = join(dir, INIT_RECORD);
   return existsSync(record) && readFileSync(record, "utf8") === initInputs(dir);
 }

@@ -20,7 +20,7 @@ import { runOrThrow } from "./process";
 import { SAVED_PLAN, SavedPlanRefused } from "./saved-plan";
 
 /** The manifest `plan --store-plans` writes beside the stacks: the only thing the apply job receives. */
-export const PLAN_MANIFEST = "saved-plans.json";
+const PLAN_MANIFEST = "saved-plans.json";
 
 const ManifestSchema = z.strictObject({
   version: z.literal(1),
@@ -57,7 +57,7 @@ export function planStore(config: Config): { bucket: string; region: string; pre
 }
 
 /** The state bucket as the plan job (state reader, allowed to write plans/) or the apply job (state writer) reaches it. */
-export function storeTarget(config: Config, purpose: "plan" | "deploy"): AccessTarget {
+function storeTarget(config: Config, purpose: "plan" | "deploy"): AccessTarget {
   const store = planStore(config);
   return { stack: "state", purpose, region: store.region, roleArn: purpose === "plan" ? config.state?.plan_role_arn : config.state?.role_arn };
 }

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
  * The filesystem mirror `terraform init` installs the AWS provider from when it exists (offline
  * machines; the README documents it); TF_PLUGIN_MIRROR overrides it. Product behaviour: it lives here.
  */
-export const DEFAULT_PLUGIN_MIRROR = "/opt/tf-plugins";
+const DEFAULT_PLUGIN_MIRROR = "/opt/tf-plugins";
 
 /**
  * Go's garbage collector target for Terraform and its providers (both Go programs; providers inherit

@@ -1,8 +1,7 @@
 import { TerraformStack } from "cdktf";
-export { BOOTSTRAP_STACK_PREFIX } from "../conventions/names";
 import { Construct } from "constructs";
 import type { BootstrapConfig, Config } from "../config/schema";
-import { CiAccessRole } from "../constructs/ci-access-role";
+import { CiAccessRole } from "../constructs";
 import { AccessContract, accountRolePolicy } from "../access/role-policies";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 import { stackTags } from "../conventions/names";

@@ -1,20 +1,18 @@
 import { App, Aspects } from "cdktf";
-import { PolicyAspect } from "../constructs/policy/policy-aspect";
+import { PolicyAspect } from "../constructs";
 import { terraformLiteral, terraformLiterals } from "../constructs/terraform-literal";
 import type { LoadedConfig } from "../config/load";
 import type { CredentialMode } from "../config/roles";
-import { SHARED_STACK_NAME } from "../conventions/names";
+import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "../conventions/names";
 import { ConfigError } from "../config/problems";
 import { credentialsFor, partitionOf, STATE_PROFILE } from "../config/roles";
 import type { Config } from "../config/schema";
 import type { AccessContract } from "../access/role-policies";
-import { BOOTSTRAP_STACK_PREFIX, BootstrapStack } from "./bootstrap-stack";
+import { BootstrapStack } from "./bootstrap-stack";
 import { checkNameClaims } from "./name-claims";
 import { SharedImageStack } from "./shared-image-stack";
 import { StateLocation } from "./stack-foundation";
 import { WorkloadStack } from "./workload-stack";
-
-export { SHARED_STACK_NAME };
 
 export interface BuildOptions {
   /** Commit recorded on the AMIs. @default - none */

@@ -5,12 +5,15 @@ import { RETAIN_TAG, stackTags } from "../conventions/names";
 import type { ComponentSource } from "../config/load";
 import type { Config, ImageConfig } from "../config/schema";
 import { provenanceTags } from "../conventions/ami-names";
-import { GoldenImagePipeline } from "../constructs/golden-image-pipeline";
-import { ImageBuilderInstanceProfile } from "../constructs/image-builder-instance-profile";
-import { ImageBuilderNotifications } from "../constructs/image-builder-notifications";
-import { ImageLifecyclePolicy, LifecycleExecutionRole } from "../constructs/image-lifecycle";
-import { RetainedAmis } from "../constructs/retained-amis";
-import { SharedAmiKey } from "../constructs/shared-ami-key";
+import {
+  GoldenImagePipeline,
+  ImageBuilderInstanceProfile,
+  ImageBuilderNotifications,
+  ImageLifecyclePolicy,
+  LifecycleExecutionRole,
+  RetainedAmis,
+  SharedAmiKey,
+} from "../constructs";
 import { CredentialMode, credentialsFor, partitionOf, rolePair, stackProfile } from "../config/roles";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";
 

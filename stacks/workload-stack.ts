@@ -5,12 +5,17 @@ import { Fn, TerraformAsset, TerraformLocal, TerraformOutput, TerraformStack } f
 import { Construct } from "constructs";
 import type { AmiSourceConfig, Config, WorkloadConfig } from "../config/schema";
 import { amiParameterName } from "../conventions/ami-names";
-import { BlueGreenFleet } from "../constructs/blue-green-fleet";
-import { EgressOnlySecurityGroup } from "../constructs/egress-only-security-group";
-import { LatestSharedAmi, PinnedSharedAmi } from "../constructs/latest-shared-ami";
-import { RollingAutoScalingGroup, RollingAutoScalingGroupProps } from "../constructs/rolling-auto-scaling-group";
-import { RollingLaunchTemplate, RollingLaunchTemplateProps } from "../constructs/rolling-launch-template";
-import { SharedAmiKeyGrant } from "../constructs/shared-ami-key-grant";
+import {
+  BlueGreenFleet,
+  EgressOnlySecurityGroup,
+  LatestSharedAmi,
+  PinnedSharedAmi,
+  RollingAutoScalingGroup,
+  RollingAutoScalingGroupProps,
+  RollingLaunchTemplate,
+  RollingLaunchTemplateProps,
+  SharedAmiKeyGrant,
+} from "../constructs";
 import { CredentialMode, credentialsFor, partitionOf, rolePair, stackProfile } from "../config/roles";
 import { channelEntry, revokedBuilds, type Channels, type Revocation } from "../config/supply-chain";
 import { awsProvider, configureState, StateLocation } from "./stack-foundation";

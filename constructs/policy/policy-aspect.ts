@@ -7,7 +7,7 @@ import { imdsv2Required } from "./imdsv2-required";
 import { noSshIngress } from "./no-ssh-ingress";
 import { PolicyRule } from "./rule";
 
-export const GOLDEN_AMI_RULES: ReadonlyArray<PolicyRule> = [amiNeverPublic, imdsv2Required, ebsEncrypted, amiLookupByOwner, noSshIngress];
+const GOLDEN_AMI_RULES: ReadonlyArray<PolicyRule> = [amiNeverPublic, imdsv2Required, ebsEncrypted, amiLookupByOwner, noSshIngress];
 
 const SUPPRESSIONS = "golden-ami/policy-suppressions";
 

@@ -6,8 +6,8 @@ import { countsLine, AmiUpdate, Danger, PlannedStack, ResourceSummary, StackSumm
 /** Finds the comment again on the next push, so it is updated instead of posted anew. */
 export const REPORT_MARKER = "<!-- golden-ami-plan-report -->";
 /** GitHub refuses comments over 65,536 characters; the posting action adds a marker of its own. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
-export const POSTING_HEADROOM = 1_024;
+const GITHUB_COMMENT_LIMIT = 65_536;
+const POSTING_HEADROOM = 1_024;
 export const DEFAULT_COMMENT_LIMIT = GITHUB_COMMENT_LIMIT - POSTING_HEADROOM;
 export const GITLAB_NOTE_LIMIT = 1_000_000;
 /** GitHub's job summary takes up to 1 MiB per step: room for the full report. */

@@ -56,7 +56,7 @@ export function parsePlanJson(text: string): TerraformPlan {
 }
 
 /** One stack's summary from its directory; an unreadable plan is a failed stack, never an exception. */
-export function readStackPlan(stack: string, dir: string): StackSummary {
+function readStackPlan(stack: string, dir: string): StackSummary {
   try {
     if (existsSync(join(dir, PLAN_ERROR))) return { stack, status: "failed", error: readFileSync(join(dir, PLAN_ERROR), "utf8") };
     if (existsSync(join(dir, PLAN_SUMMARY))) return readSummary(stack, readFileSync(join(dir, PLAN_SUMMARY), "utf8"));

@@ -180,7 +180,7 @@ function majorVersion(formatVersion: string | undefined): number {
   return Number.isFinite(major) ? major : 0;
 }
 
-export function actionOf(actions: ReadonlyArray<string>): Action {
+function actionOf(actions: ReadonlyArray<string>): Action {
   if (actions.includes("delete") && actions.includes("create")) return "replace";
   return (actions[0] as Action) ?? "no-op";
 }
