@@ -1,8 +1,8 @@
 // golden-ami build: start an image's pipeline in the shared account and wait for its AMIs.
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import type { BuildOutcome } from "../lib/build";
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, GoldenAmiError } from "../conventions/errors";
-import { CONFIG_OPTION_HELP, configPathOf, refuseUnknownStacks, withExample } from "./program";
+import { EXIT_FAILURE, EXIT_INTERRUPTED, GoldenAmiError } from "../conventions/errors";
+import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 import { library } from "./library";
 
 /** `--timeout`: a number with s, m or h (90m, 2h); a bare number is minutes. */
@@ -25,6 +25,22 @@ function amiTable(outcome: BuildOutcome): string {
     .join("\n");
 }
 
+/** What a build came to, for people; a build that did not end AVAILABLE (or still runs) is an error. */
+function report(outcome: BuildOutcome, how: { imageName: string; wait: boolean; json: boolean; interrupted: boolean; timeoutMs: number }): void {
+  const watch = `npx golden-ami build ${how.imageName} --attach`;
+  if (!how.wait) return void console.error(`started ${outcome.imageBuildVersionArn}; follow it with ${watch}`);
+  if (outcome.stillRunning) {
+    const why = how.interrupted ? "interrupted" : `still ${outcome.status} after ${clock(how.timeoutMs)}`;
+    throw new GoldenAmiError(`${why}: the build keeps running (${outcome.imageBuildVersionArn}); follow it with ${watch}`, {
+      exitCode: how.interrupted ? EXIT_INTERRUPTED : EXIT_FAILURE,
+    });
+  }
+  if (outcome.status !== "AVAILABLE")
+    throw new GoldenAmiError(`the build ${outcome.imageBuildVersionArn} ended ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`);
+  if (!how.json) console.log(amiTable(outcome));
+  console.error(`${outcome.imageBuildVersionArn} is AVAILABLE in ${outcome.amis.length} region(s)`);
+}
+
 export function registerBuild(program: Command): void {
   const command = program
     .command("build")
@@ -41,25 +57,10 @@ export function registerBuild(program: Command): void {
     )
     .option("--json", "print the outcome as JSON: image, imageBuildVersionArn, status, reason, amis [{region, imageId, name}]")
     .option("--config <file>", CONFIG_OPTION_HELP)
-    .action(async (imageName, options, cmd) => {
-      const { loadConfig } = library.configuration();
-      const { buildImage } = library.build();
-      const { config } = loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
-      refuseUnknownStacks(
-        cmd,
-        [imageName],
-        config.images.map((i) => i.name),
-        "image",
-      );
-      const image = config.images.find((i) => i.name === imageName)!;
-      const regions = image.distribution.regions ?? [config.shared.region];
-      if (options.region && !regions.includes(options.region))
-        cmd.error(
-          `option '--region <region>' argument '${options.region}' is invalid. expected a region ${imageName} is distributed to: ${regions.join(", ")}`,
-          {
-            exitCode: EXIT_USAGE,
-          },
-        );
+    .action(async (imageName, options) => {
+      const { buildImage, imageToBuild } = library.build();
+      const { config } = library.configuration().loadConfig(configPathOf(options.config), { enforceSupplyChain: false });
+      const image = imageToBuild(config, imageName, options.region);
       const wait = Boolean(options.wait || options.attach);
       const live = process.stderr.isTTY === true;
       // Ctrl-C stops the waiting, never the build.
@@ -80,22 +81,8 @@ export function registerBuild(program: Command): void {
       } finally {
         process.removeListener("SIGINT", onSigint);
       }
-      const watch = `npx golden-ami build ${imageName} --attach`;
       if (options.json) console.log(JSON.stringify(outcome));
-      if (!wait) {
-        console.error(`started ${outcome.imageBuildVersionArn}; follow it with ${watch}`);
-        return;
-      }
-      if (outcome.stillRunning) {
-        const why = interrupt.signal.aborted ? "interrupted" : `still ${outcome.status} after ${clock(options.timeout)}`;
-        throw new GoldenAmiError(`${why}: the build keeps running (${outcome.imageBuildVersionArn}); follow it with ${watch}`, {
-          exitCode: interrupt.signal.aborted ? EXIT_INTERRUPTED : EXIT_FAILURE,
-        });
-      }
-      if (outcome.status !== "AVAILABLE")
-        throw new GoldenAmiError(`the build ${outcome.imageBuildVersionArn} ended ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}`);
-      if (!options.json) console.log(amiTable(outcome));
-      console.error(`${outcome.imageBuildVersionArn} is AVAILABLE in ${outcome.amis.length} region(s)`);
+      report(outcome, { imageName, wait, json: options.json === true, interrupted: interrupt.signal.aborted, timeoutMs: options.timeout });
     });
   withExample(command, "npx golden-ami build sample --wait", "npx golden-ami build sample --wait --json --region eu-west-1 | jq -r '.amis[0].imageId'");
 }

@@ -4,7 +4,6 @@
 // module, so that no command spells `require(...) as typeof import(...)` itself.
 export const library = {
   apply: (): typeof import("../lib/apply") => require("../lib/apply"),
-  awsAccess: (): typeof import("../lib/aws-access") => require("../lib/aws-access"),
   branchHead: (): typeof import("../lib/ci/branch-head") => require("../lib/ci/branch-head"),
   build: (): typeof import("../lib/build") => require("../lib/build"),
   configuration: (): typeof import("../config/load") => require("../config/load"),

@@ -41,17 +41,6 @@ export function positiveInteger(value: string): number {
   return Number(value);
 }
 
-/** A usage error (exit 2) naming every asked-for stack that is not among the known ones. */
-export function refuseUnknownStacks(
-  cmd: { error(message: string, options: { exitCode: number }): void },
-  asked: ReadonlyArray<string>,
-  known: ReadonlyArray<string>,
-  what = "stack",
-): void {
-  const unknown = asked.filter((name) => !known.includes(name));
-  if (unknown.length > 0) cmd.error(`unknown ${what} ${unknown.map((s) => `"${s}"`).join(", ")}; ${what}s are ${known.join(", ")}`, { exitCode: EXIT_USAGE });
-}
-
 /** Adds `Example:` to a command's --help. */
 export function withExample(command: { addHelpText(position: "after", text: string): unknown }, ...examples: string[]): void {
   command.addHelpText("after", `\nExample${examples.length > 1 ? "s" : ""}:\n${examples.map((e) => `  $ ${e}`).join("\n")}`);

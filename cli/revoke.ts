@@ -2,6 +2,7 @@
 // skip it, pins and channels on it fail the plan with the reason) and, with --deprecate or --disable,
 // deprecated or disabled in every region of the shared account.
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
+import type { RevokeResult } from "../lib/revoke";
 import { EXIT_USAGE } from "../conventions/errors";
 import { CONFIG_OPTION_HELP, configPathOf, withExample } from "./program";
 import { library } from "./library";
@@ -15,6 +16,25 @@ const reason = (value: string) => {
   if (value.trim().length < 10) throw new InvalidArgumentError(`expected at least 10 characters saying why (a CVE, a ticket, what breaks), got "${value}"`);
   return value;
 };
+
+/** What the revocation did, for people: the record, each copy acted on, and the workloads it strands. */
+function revocationLines(result: RevokeResult, ami: string, file: string): string[] {
+  const copies = result.copies.map((c) => `${c.amiId} in ${c.region}`).join(", ");
+  return [
+    ...(result.unchecked ? [`warning: could not read ${ami} in the shared account (${result.unchecked}); recorded build ${result.amiName} as given`] : []),
+    result.recorded
+      ? `recorded build ${result.amiName} (${result.image}) as revoked in ${file}: review and merge it`
+      : `build ${result.amiName} is already revoked in ${file}; nothing changed`,
+    ...(result.deprecated ? [`deprecated ${copies}`] : []),
+    ...(result.disabled
+      ? [
+          `DISABLED ${copies}: no account can launch them now. Until the groups below move to another AMI, scale-out and instance replacement fail.`,
+          `Undo with EnableImage on each copy, then share it again (DisableImage removed its launch permissions): cdktf apply of the shared stack does not.`,
+        ]
+      : []),
+    ...result.stranded.map((s) => `${s.workload} ${s.via}: its plan now fails until it moves to another AMI`),
+  ];
+}
 
 export function registerRevoke(program: Command): void {
   const command = program
@@ -54,25 +74,7 @@ export function registerRevoke(program: Command): void {
           now: new Date(),
         });
       });
-      const file = displayPath(result.file);
-      if (result.unchecked)
-        console.error(`warning: could not read ${ami} in the shared account (${result.unchecked}); recorded build ${result.amiName} as given`);
-      console.error(
-        result.recorded
-          ? `recorded build ${result.amiName} (${result.image}) as revoked in ${file}: review and merge it`
-          : `build ${result.amiName} is already revoked in ${file}; nothing changed`,
-      );
-      const copies = result.copies.map((c) => `${c.amiId} in ${c.region}`).join(", ");
-      if (result.deprecated) console.error(`deprecated ${copies}`);
-      if (result.disabled) {
-        console.error(
-          `DISABLED ${copies}: no account can launch them now. Until the groups below move to another AMI, scale-out and instance replacement fail.`,
-        );
-        console.error(
-          `Undo with EnableImage on each copy, then share it again (DisableImage removed its launch permissions): cdktf apply of the shared stack does not.`,
-        );
-      }
-      for (const s of result.stranded) console.error(`${s.workload} ${s.via}: its plan now fails until it moves to another AMI`);
+      for (const line of revocationLines(result, ami, displayPath(result.file))) console.error(line);
     });
   withExample(command, 'npx golden-ami revoke ami-0123456789abcdef0 --reason "CVE-2026-1234 in openssl" --deprecate');
 }

@@ -23,6 +23,12 @@ export class GoldenAmiError extends Error {
   }
 }
 
+/** Throws a UsageError naming every asked-for name that is not among the known ones (`what`: "stack", "image", ...). */
+export function refuseUnknown(asked: ReadonlyArray<string>, known: ReadonlyArray<string>, what = "stack"): void {
+  const unknown = asked.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new UsageError(`unknown ${what} ${unknown.map((s) => `"${s}"`).join(", ")}; ${what}s are ${known.join(", ")}`);
+}
+
 /** The command line was wrong (a value no option takes, a missing variable): exit 2, as commander's own. */
 export class UsageError extends GoldenAmiError {
   constructor(message: string) {

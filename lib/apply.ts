@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../config/load";
-import { GoldenAmiError, UsageError } from "../conventions/errors";
+import { GoldenAmiError, UsageError, refuseUnknown } from "../conventions/errors";
 import { AwsAccess } from "./aws-access";
 import { ProfilesRefused, profilesEnv, profilesNamedBy } from "./aws-profiles";
 import { PLAN_ERROR, stackDirectories } from "./plan-report/read-plans";
@@ -83,8 +83,10 @@ async function checkedBeforeApplying(request: ApplyRequest): Promise<{ selected:
     if (!existsSync(request.outdir))
       throw new UsageError(`option '--outdir <dir>' argument '${request.outdir}' is invalid. expected the directory \`golden-ami plan\` wrote`);
     const all = stackDirectories(request.outdir);
-    const unknown = request.stacks.filter((name) => !all.some((s) => s.stack === name));
-    if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.map((s) => `"${s}"`).join(", ")}; stacks are ${all.map((s) => s.stack).join(", ")}`);
+    refuseUnknown(
+      request.stacks,
+      all.map((s) => s.stack),
+    );
     // No names: every stack that has a saved plan, and every stack whose plan failed (refused below);
     // with stored plans, exactly the manifest's stacks (a plan file left in the outdir is not one of them).
     const selected =

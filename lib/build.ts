@@ -15,7 +15,7 @@ import { partitionOf } from "../config/roles";
 import type { Config, ImageConfig } from "../config/schema";
 import { SHARED_STACK_NAME } from "../conventions/names";
 import { AwsAccess, stackTarget } from "./aws-access";
-import { GoldenAmiError } from "../conventions/errors";
+import { GoldenAmiError, refuseUnknown, UsageError } from "../conventions/errors";
 
 /** ImageState.status values that end a build (API reference, ImageState). */
 const TERMINAL = new Set(["AVAILABLE", "FAILED", "CANCELLED", "DEPRECATED", "DELETED", "DISABLED"]);
@@ -68,6 +68,20 @@ export interface BuildOptions {
   readonly access?: AwsAccess;
   /** Polls start at 1 s and double up to this. @default 15000 */
   readonly maxPollMs?: number;
+}
+
+/** The configuration's image of that name, checked to be distributed to `region` when one is asked for. */
+export function imageToBuild(config: Config, name: string, region: string | undefined): ImageConfig {
+  refuseUnknown(
+    [name],
+    config.images.map((i) => i.name),
+    "image",
+  );
+  const image = config.images.find((i) => i.name === name)!;
+  const regions = image.distribution.regions ?? [config.shared.region];
+  if (region && !regions.includes(region))
+    throw new UsageError(`option '--region <region>' argument '${region}' is invalid. expected a region ${name} is distributed to: ${regions.join(", ")}`);
+  return image;
 }
 
 export async function buildImage(config: Config, image: ImageConfig, options: BuildOptions): Promise<BuildOutcome> {

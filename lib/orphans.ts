@@ -1,10 +1,17 @@
 // Resources a stack created in AWS that its state does not know: what an interrupted apply leaves.
 import { paginateDescribeAutoScalingGroups } from "@aws-sdk/client-auto-scaling";
 import { paginateDescribeLaunchTemplates, paginateDescribeSecurityGroups } from "@aws-sdk/client-ec2";
-import { AccessTarget, allPages, AwsAccess } from "./aws-access";
+import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import type { Config } from "../config/schema";
+import { GoldenAmiError, refuseUnknown } from "../conventions/errors";
+import { MANAGED_BY, MANAGED_BY_TAG, OUTDIR_STACKS, STACK_TAG } from "../conventions/names";
+import { AccessTarget, allPages, AwsAccess, stackTarget } from "./aws-access";
+import { stackDirectories } from "./plan-report/read-plans";
+import { ensureInitialized } from "./plan-stacks";
 import { run } from "./process";
-import { MANAGED_BY, MANAGED_BY_TAG, STACK_TAG } from "../conventions/names";
+import { synthesize } from "./synth";
+import { terraformEnv } from "./terraform-env";
 
 export interface TaggedResource {
   readonly type: "aws_launch_template" | "aws_autoscaling_group" | "aws_security_group";
@@ -48,4 +55,44 @@ export async function stateIds(dir: string, env: NodeJS.ProcessEnv): Promise<Set
 /** Tagged resources that the state does not hold. */
 export function orphansOf(tagged: ReadonlyArray<TaggedResource>, known: ReadonlySet<string>): TaggedResource[] {
   return tagged.filter((resource) => !known.has(resource.id));
+}
+
+export interface Orphan extends TaggedResource {
+  readonly stack: string;
+}
+
+/**
+ * Synthesizes the configuration, then lists for each workload (or those named) the resources tagged
+ * as its own in its account that its state does not hold. A stack that cannot be checked is named in
+ * `unreadable`; the others are still checked.
+ */
+export async function findOrphans(
+  config: Config,
+  request: { readonly configPath: string; readonly outdir: string; readonly stacks: ReadonlyArray<string> },
+): Promise<{ found: Orphan[]; unreadable: string[] }> {
+  refuseUnknown(
+    request.stacks,
+    config.workloads.map((w) => w.name),
+    "workload stack",
+  );
+  const synth = await synthesize({ outdir: request.outdir, configPath: request.configPath });
+  if (synth.code !== 0) throw new GoldenAmiError(`synth failed:\n${(synth.stderr || synth.stdout).trim()}`);
+  const env = terraformEnv();
+  const dirs = new Map(stackDirectories(request.outdir).map((s) => [s.stack, s.dir]));
+  const access = new AwsAccess("orphans");
+  const found: Orphan[] = [];
+  const unreadable: string[] = [];
+  for (const workload of config.workloads.filter((w) => request.stacks.length === 0 || request.stacks.includes(w.name))) {
+    const dir = dirs.get(workload.name) ?? join(request.outdir, OUTDIR_STACKS, workload.name);
+    try {
+      await ensureInitialized(dir, env);
+      const known = await stateIds(dir, env);
+      // Read-only, in the workload's own account: the plan role, as its plans use it.
+      const tagged = await taggedResources(access, stackTarget(config, workload.name, "plan"));
+      found.push(...orphansOf(tagged, known).map((o) => ({ stack: workload.name, ...o })));
+    } catch (error) {
+      unreadable.push(`${workload.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { found, unreadable };
 }

@@ -2,7 +2,7 @@
 // them several at a time, and (with profiles) keep the saved plans in the state bucket for the apply job.
 import { availableParallelism, totalmem } from "node:os";
 import { loadConfig } from "../config/load";
-import { GoldenAmiError, UsageError } from "../conventions/errors";
+import { GoldenAmiError, UsageError, refuseUnknown } from "../conventions/errors";
 import { AwsAccess } from "./aws-access";
 import { profilesEnv } from "./aws-profiles";
 import { changedStacksSince, shardOf } from "./changed-stacks";
@@ -72,8 +72,10 @@ export async function planConfiguration(request: PlanRequest): Promise<PlanOutco
   const all = stackDirectories(request.outdir);
   const config = request.mode === "profiles" ? loadConfig(request.configPath()).config : undefined;
   if (config) env = { ...env, ...profilesEnv(config, "plan", request.outdir, all) };
-  const unknown = request.stacks.filter((name) => !all.some((s) => s.stack === name));
-  if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.map((s) => `"${s}"`).join(", ")}; stacks are ${all.map((s) => s.stack).join(", ")}`);
+  refuseUnknown(
+    request.stacks,
+    all.map((s) => s.stack),
+  );
   let selected = all.filter((s) => request.stacks.length === 0 || request.stacks.includes(s.stack));
   if (request.shard) selected = shardOf(selected, request.shard.index, request.shard.total);
   if (request.changedSince) {
