@@ -7,15 +7,16 @@ import { loadConfig } from "../config/load";
 import { GoldenAmiError, UsageError, refuseUnknown } from "../conventions/errors";
 import { AwsAccess } from "./aws-access";
 import { ProfilesRefused, profilesEnv, profilesNamedBy } from "./aws-profiles";
-import { PLAN_ERROR, stackDirectories } from "./plan-report/read-plans";
+import { stackDirectories } from "./plan-report/read-plans";
 import { ensureInitialized, StackDirectory } from "./plan-stacks";
 import { checkSummary, fetchPlans, readManifest, StoredPlan } from "./plan-store";
 import { run } from "./process";
 import { installProviderLock } from "./provider-lock";
-import { checkSavedPlan, SAVED_PLAN, SavedPlanRefused } from "./saved-plan";
+import { checkSavedPlan, SavedPlanRefused } from "./saved-plan";
 import { synthesize } from "./synth";
 import { terraformEnv } from "./terraform-env";
 import { AMI_PIPELINE_ROLE_PURPOSE } from "../conventions/environment";
+import { STACK_FILES } from "../conventions/names";
 
 export interface ApplyRequest {
   /** Stack names, applied in this order; none: every stack with a saved plan (or, stored, the manifest's). */
@@ -57,7 +58,7 @@ export async function applySavedPlans(request: ApplyRequest): Promise<string[]> 
   for (const [i, { stack, dir }] of selected.entries()) {
     request.onStart?.(stack, i, selected.length);
     await ensureInitialized(dir, env);
-    const applied = await run("terraform", ["apply", "-input=false", "-no-color", "-lock-timeout=300s", SAVED_PLAN], {
+    const applied = await run("terraform", ["apply", "-input=false", "-no-color", "-lock-timeout=300s", STACK_FILES.savedPlan], {
       cwd: dir,
       env,
       onOutput: request.onOutput,
@@ -94,7 +95,7 @@ async function checkedBeforeApplying(request: ApplyRequest): Promise<{ selected:
         ? request.stacks.map((name) => all.find((s) => s.stack === name)!)
         : stored
           ? all.filter((s) => stored.some((p) => p.stack === s.stack))
-          : all.filter((s) => existsSync(join(s.dir, SAVED_PLAN)) || existsSync(join(s.dir, PLAN_ERROR)));
+          : all.filter((s) => existsSync(join(s.dir, STACK_FILES.savedPlan)) || existsSync(join(s.dir, STACK_FILES.planError)));
     const refused = (await Promise.all(selected.map(({ stack, dir }) => refusal(() => checkSavedPlan(stack, dir))))).flat();
     if (refused.length > 0) throw new NothingApplied(refused, true);
     // The reviewed lock of the commit being applied, not whatever came with the saved plans (artifacts carry none).

@@ -5,10 +5,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PLAN_ERROR, PLAN_JSON, PLAN_SUMMARY } from "./plan-report/read-plans";
+
 import { StackSummary, summarizePlan, unchangedStack } from "./plan-report/summarize";
 import { run, runOrThrow } from "./process";
 import { LOCK_FILE_NAME } from "./provider-lock";
+import { STACK_FILES } from "../conventions/names";
 
 export interface StackDirectory {
   readonly stack: string;
@@ -76,11 +77,11 @@ export async function ensureInitialized(dir: string, env: NodeJS.ProcessEnv): Pr
  */
 export async function planStack(dir: string, env: NodeJS.ProcessEnv, options: Omit<PlanOptions, "env"> = {}): Promise<{ ok: boolean; changes: boolean }> {
   const stack = dir.split(/[\\/]/).pop() ?? dir;
-  for (const file of [PLAN_ERROR, PLAN_JSON, PLAN_SUMMARY, "plan"]) rmSync(join(dir, file), { force: true });
+  for (const file of [STACK_FILES.planError, STACK_FILES.planJson, STACK_FILES.planSummary, STACK_FILES.savedPlan]) rmSync(join(dir, file), { force: true });
   const fail = (what: string, output: string) => {
     // Terraform saves an errored plan too: it must never look like one to apply.
-    rmSync(join(dir, "plan"), { force: true });
-    writeFileSync(join(dir, PLAN_ERROR), `terraform ${what} failed:\n${output}`);
+    rmSync(join(dir, STACK_FILES.savedPlan), { force: true });
+    writeFileSync(join(dir, STACK_FILES.planError), `terraform ${what} failed:\n${output}`);
     return { ok: false, changes: false };
   };
   try {
@@ -89,22 +90,25 @@ export async function planStack(dir: string, env: NodeJS.ProcessEnv, options: Om
     return fail("init", error instanceof Error ? error.message : String(error));
   }
   const lock = options.lock === false ? ["-lock=false"] : ["-lock-timeout=120s"];
-  const planned = await run("terraform", ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...lock, "-out=plan"], { cwd: dir, env });
+  const planned = await run("terraform", ["plan", "-input=false", "-no-color", "-detailed-exitcode", ...lock, `-out=${STACK_FILES.savedPlan}`], {
+    cwd: dir,
+    env,
+  });
   if (planned.code === 1 || (planned.code !== 0 && planned.code !== 2)) return fail("plan", planned.stderr || planned.stdout);
   if (planned.code === 0 && !options.showAlways) {
     writeSummary(dir, unchangedStack(stack));
     return { ok: true, changes: false };
   }
-  const shown = await run("terraform", ["show", "-json", "plan"], { cwd: dir, env });
+  const shown = await run("terraform", ["show", "-json", STACK_FILES.savedPlan], { cwd: dir, env });
   if (shown.code !== 0) return fail("show", shown.stderr);
-  writeFileSync(join(dir, PLAN_JSON), shown.stdout);
+  writeFileSync(join(dir, STACK_FILES.planJson), shown.stdout);
   const summary = summarizePlan(stack, JSON.parse(shown.stdout));
   writeSummary(dir, summary);
   return { ok: summary.status !== "failed", changes: planned.code === 2 };
 }
 
 function writeSummary(dir: string, summary: StackSummary): void {
-  writeFileSync(join(dir, PLAN_SUMMARY), JSON.stringify(summary));
+  writeFileSync(join(dir, STACK_FILES.planSummary), JSON.stringify(summary));
 }
 
 /** Plans every given stack, at most `concurrency` at once; results in the order the stacks were given. */
@@ -128,6 +132,6 @@ export async function planStacks(stacks: ReadonlyArray<StackDirectory>, options:
 
 /** Marks a stack that was not planned because this change does not touch it. */
 export function markSkipped(dir: string, stack: string, reason: string): void {
-  for (const file of [PLAN_ERROR, PLAN_JSON, "plan"]) rmSync(join(dir, file), { force: true });
+  for (const file of [STACK_FILES.planError, STACK_FILES.planJson, STACK_FILES.savedPlan]) rmSync(join(dir, file), { force: true });
   writeSummary(dir, { stack, status: "skipped", reason });
 }

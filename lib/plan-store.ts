@@ -13,11 +13,12 @@ import { z } from "zod";
 import type { Config } from "../config/schema";
 import { AccessTarget, AwsAccess } from "./aws-access";
 import { compareWithReviewed } from "./plan-report/compare-reviewed";
-import { parsePlanJson, PLAN_SUMMARY } from "./plan-report/read-plans";
+import { parsePlanJson } from "./plan-report/read-plans";
 import { summarizePlan, type StackSummary } from "./plan-report/summarize";
 import { parseStackSummary } from "./plan-report/summary-schema";
 import { runOrThrow } from "./process";
-import { SAVED_PLAN, SavedPlanRefused } from "./saved-plan";
+import { SavedPlanRefused } from "./saved-plan";
+import { STACK_FILES } from "../conventions/names";
 
 /** The manifest `plan --store-plans` writes beside the stacks: the only thing the apply job receives. */
 const PLAN_MANIFEST = "saved-plans.json";
@@ -75,8 +76,8 @@ export async function storePlans(
   const s3 = access.s3(storeTarget(config, "plan"));
   const plans: StoredPlan[] = [];
   for (const { stack, dir } of stacks) {
-    if (!existsSync(join(dir, SAVED_PLAN))) continue;
-    const bytes = readFileSync(join(dir, SAVED_PLAN));
+    if (!existsSync(join(dir, STACK_FILES.savedPlan))) continue;
+    const bytes = readFileSync(join(dir, STACK_FILES.savedPlan));
     const hash = sha256(bytes);
     const key = `${store.prefix}/${stack}/${hash}.tfplan`;
     await s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: bytes, ServerSideEncryption: "aws:kms" }));
@@ -88,8 +89,8 @@ export async function storePlans(
 }
 
 function readSummary(stack: string, dir: string): StackSummary {
-  const parsed = parseStackSummary(stack, readFileSync(join(dir, PLAN_SUMMARY), "utf8"));
-  if ("problem" in parsed) throw new Error(`${stack}: ${PLAN_SUMMARY} is not a valid plan summary: ${parsed.problem}`);
+  const parsed = parseStackSummary(stack, readFileSync(join(dir, STACK_FILES.planSummary), "utf8"));
+  if ("problem" in parsed) throw new Error(`${stack}: ${STACK_FILES.planSummary} is not a valid plan summary: ${parsed.problem}`);
   return parsed.summary;
 }
 
@@ -141,7 +142,7 @@ export async function fetchPlans(
         `${stack}: the stored plan s3://${manifest.bucket}/${stored.key} hashes to ${hash}, not ${stored.sha256}: changed since it was planned`,
       );
     }
-    writeFileSync(join(dir, SAVED_PLAN), bytes);
+    writeFileSync(join(dir, STACK_FILES.savedPlan), bytes);
   }
 }
 
@@ -150,7 +151,7 @@ export async function fetchPlans(
  * refuses it unless it is the summary the plan job reported: same resources, actions, values, AMIs.
  */
 export async function checkSummary(stored: StoredPlan, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const { stdout } = await runOrThrow("terraform", ["show", "-json", "-no-color", SAVED_PLAN], { cwd: dir, env });
+  const { stdout } = await runOrThrow("terraform", ["show", "-json", "-no-color", STACK_FILES.savedPlan], { cwd: dir, env });
   const now = summarizePlan(stored.stack, parsePlanJson(stdout));
   const verdict = compareWithReviewed(now, stored.summary);
   const same = verdict.verdict === "apply" && (now.status === "unchanged") === (stored.summary.status === "unchanged");

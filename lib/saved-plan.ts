@@ -7,12 +7,9 @@
 import AdmZip from "adm-zip";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { PLAN_ERROR } from "./plan-report/read-plans";
+
 import { STACK_FILES } from "../conventions/names";
 import { GoldenAmiError } from "../conventions/errors";
-
-/** The binary plan `golden-ami plan` saves in each stack directory. */
-export const SAVED_PLAN = STACK_FILES.savedPlan;
 
 /** Where Terraform keeps the root module's configuration inside a saved plan. */
 const ROOT_MODULE_CONFIG = "tfconfig/m-/cdk.tf.json";
@@ -26,8 +23,8 @@ interface StackJson {
 
 /** Throws SavedPlanRefused, naming the stack and the reason, unless `dir/plan` is a saved plan of `stack` made from `dir/cdk.tf.json`. */
 export function checkSavedPlan(stack: string, dir: string): void {
-  const planFile = join(dir, SAVED_PLAN);
-  if (existsSync(join(dir, PLAN_ERROR))) throw new SavedPlanRefused(`${stack}: its plan failed (${PLAN_ERROR}); plan it again`);
+  const planFile = join(dir, STACK_FILES.savedPlan);
+  if (existsSync(join(dir, STACK_FILES.planError))) throw new SavedPlanRefused(`${stack}: its plan failed (${STACK_FILES.planError}); plan it again`);
   if (!existsSync(planFile)) throw new SavedPlanRefused(`${stack}: no saved plan; run \`golden-ami plan\` first`);
   const embedded = embeddedConfiguration(stack, planFile);
   const planned = parseStack(stack, embedded, `the configuration inside ${planFile}`);

@@ -12,7 +12,7 @@ import { createNetwork, writeScenarioConfig } from "./emulator/scenario";
 import { planStack } from "../lib/plan-stacks";
 import { runOrThrow } from "../lib/process";
 import { terraformEnv } from "../lib/terraform-env";
-import { PLAN_ERROR, PLAN_JSON } from "../lib/plan-report/read-plans";
+import { STACK_FILES } from "../conventions/names";
 
 const FIXTURES = resolve(__dirname, "../__tests__/fixtures/plans");
 export const FIXTURE_SECRET = "hunter2-never-print-me";
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const network = await createNetwork(ec2);
     const env = terraformEnv(emulator.env(admin));
     const save = async (name: string, dir: string) => {
-      const plan = JSON.parse(readFileSync(join(dir, PLAN_JSON), "utf8"));
+      const plan = JSON.parse(readFileSync(join(dir, STACK_FILES.planJson), "utf8"));
       writeFileSync(join(FIXTURES, `${name}.json`), JSON.stringify(plan) + "\n");
       expectedCounts[name] = await countsLineOf(dir, env);
       console.log(`wrote ${name}.json`);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const write = (options: Parameters<typeof genericConfig>[1] = {}) =>
       writeFileSync(join(dir, "main.tf.json"), JSON.stringify(genericConfig(network.vpcId, options), null, 2));
     const plan = async (name: string) => {
-      if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
+      if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, STACK_FILES.planError), "utf8"));
       await save(name, dir);
     };
     const apply = () => runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: dir, env });
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         resource: { aws_security_group: { imported: { name: "fixture-imported", description: "imported", vpc_id: network.vpcId } } },
       }),
     );
-    if (!(await planStack(imported, env, { showAlways: true })).ok) throw new Error(readFileSync(join(imported, PLAN_ERROR), "utf8"));
+    if (!(await planStack(imported, env, { showAlways: true })).ok) throw new Error(readFileSync(join(imported, STACK_FILES.planError), "utf8"));
     await save("import", imported);
 
     // The project's own workload stack: no AMI yet (an errored plan), then a new AMI.
@@ -109,11 +109,11 @@ async function main(): Promise<void> {
     const workloadEnv = prepared.env;
     const stackDir = join(prepared.outdir, "stacks", "web-staging");
     if ((await planStack(stackDir, workloadEnv)).ok) throw new Error("the plan without any AMI should have failed");
-    copyFileSync(join(stackDir, PLAN_ERROR), join(FIXTURES, "errored.txt"));
+    copyFileSync(join(stackDir, STACK_FILES.planError), join(FIXTURES, "errored.txt"));
     await prepared.build(1);
     await runOrThrow("terraform", ["apply", "-input=false", "-auto-approve", "-no-color"], { cwd: stackDir, env: workloadEnv });
     await prepared.build(2);
-    if (!(await planStack(stackDir, workloadEnv, { showAlways: true })).ok) throw new Error(readFileSync(join(stackDir, PLAN_ERROR), "utf8"));
+    if (!(await planStack(stackDir, workloadEnv, { showAlways: true })).ok) throw new Error(readFileSync(join(stackDir, STACK_FILES.planError), "utf8"));
     await save("ami-update", stackDir);
   });
   writeFileSync(join(FIXTURES, "expected-counts.json"), JSON.stringify(expectedCounts, null, 2) + "\n");

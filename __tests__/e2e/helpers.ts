@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Document } from "yaml";
-import { PLAN_JSON } from "../../lib/plan-report/read-plans";
+
 import { changedAttributes as attributeChanges } from "../../lib/plan-report/summarize";
 import { runOrThrow } from "../../lib/process";
 import { plainOutput } from "../../tools/cdktf-cli";
@@ -13,6 +13,7 @@ import { prepareScenario, PreparedScenario } from "../../tools/emulator/prepare"
 import { PlaceholderNetworks, ScenarioCache } from "../../tools/emulator/scenario-cache";
 import { ScenarioOrganization, writeScenarioConfig } from "../../tools/emulator/scenario";
 import { REGION, workerEmulator } from "./emulators";
+import { STACK_FILES } from "../../conventions/names";
 
 export { REGION };
 
@@ -82,7 +83,7 @@ export interface PlanJson {
  */
 export async function savedPlan(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<PlanJson> {
   const cwd = join(outdir, "stacks", stack);
-  const shown = join(cwd, PLAN_JSON);
+  const shown = join(cwd, STACK_FILES.planJson);
   if (existsSync(shown) && statSync(shown).mtimeMs >= statSync(join(cwd, "plan")).mtimeMs) return JSON.parse(readFileSync(shown, "utf8")) as PlanJson;
   const { stdout } = await runOrThrow("terraform", ["show", "-json", "plan"], { cwd, env });
   return JSON.parse(stdout) as PlanJson;

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
+
 import { planStack } from "../../lib/plan-stacks";
 import { runOrThrow } from "../../lib/process";
 import { PlanJson, startScenario } from "./helpers";
+import { STACK_FILES } from "../../conventions/names";
 
 // Configuration text and component documents are data: the real Terraform plans them as written,
 // never evaluating "${…}" or "%{…}" in them (which would read files on the CI runner into the plan).
@@ -17,8 +18,8 @@ let env: NodeJS.ProcessEnv;
 
 async function plan(stack: string): Promise<PlanJson> {
   const dir = join(outdir, "stacks", stack);
-  if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
-  return JSON.parse(readFileSync(join(dir, PLAN_JSON), "utf8")) as PlanJson;
+  if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, STACK_FILES.planError), "utf8"));
+  return JSON.parse(readFileSync(join(dir, STACK_FILES.planJson), "utf8")) as PlanJson;
 }
 
 const planned = (json: PlanJson, type: string) =>

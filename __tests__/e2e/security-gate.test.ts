@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { planStack } from "../../lib/plan-stacks";
-import { PLAN_ERROR, PLAN_JSON } from "../../lib/plan-report/read-plans";
+
 import { runOrThrow } from "../../lib/process";
 import { checkovPlan, readSkips } from "../../tools/security/checkov";
 import { startScenario } from "./helpers";
+import { STACK_FILES } from "../../conventions/names";
 
 // checkov (pinned, tools/security/requirements.txt) on the plan of every stack of the example,
 // planned by the real Terraform and provider against the emulator.
@@ -15,8 +16,8 @@ let env: NodeJS.ProcessEnv;
 
 async function plan(stack: string): Promise<string> {
   const dir = join(outdir, "stacks", stack);
-  if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, PLAN_ERROR), "utf8"));
-  return join(dir, PLAN_JSON);
+  if (!(await planStack(dir, env, { showAlways: true })).ok) throw new Error(readFileSync(join(dir, STACK_FILES.planError), "utf8"));
+  return join(dir, STACK_FILES.planJson);
 }
 
 beforeAll(async () => {

@@ -4,12 +4,6 @@ import { OUTDIR_MANIFEST, SHARED_STACK_NAME, STACK_FILES } from "../../conventio
 import { TerraformPlan } from "./plan-json";
 import { StackSummary, summarizePlan } from "./summarize";
 
-/** What `golden-ami plan` leaves in each stack's working directory. */
-export const PLAN_JSON = STACK_FILES.planJson;
-export const PLAN_ERROR = STACK_FILES.planError;
-/** The report's view of a plan: summarized and redacted, safe to pass between CI jobs (plan.json is not). */
-export const PLAN_SUMMARY = STACK_FILES.planSummary;
-
 /** Stacks in one stable order everywhere (reports, shards): the shared stack first, then by name. */
 export function byStackOrder<T>(items: ReadonlyArray<T>, name: (item: T) => string): T[] {
   const rank = (n: string) => (n === SHARED_STACK_NAME ? `0${n}` : `1${n}`);
@@ -58,22 +52,22 @@ export function parsePlanJson(text: string): TerraformPlan {
 /** One stack's summary from its directory; an unreadable plan is a failed stack, never an exception. */
 function readStackPlan(stack: string, dir: string): StackSummary {
   try {
-    if (existsSync(join(dir, PLAN_ERROR))) return { stack, status: "failed", error: readFileSync(join(dir, PLAN_ERROR), "utf8") };
-    if (existsSync(join(dir, PLAN_SUMMARY))) return readSummary(stack, readFileSync(join(dir, PLAN_SUMMARY), "utf8"));
-    if (!existsSync(join(dir, PLAN_JSON))) return { stack, status: "not planned" };
-    const plan = parsePlanJson(readFileSync(join(dir, PLAN_JSON), "utf8"));
+    if (existsSync(join(dir, STACK_FILES.planError))) return { stack, status: "failed", error: readFileSync(join(dir, STACK_FILES.planError), "utf8") };
+    if (existsSync(join(dir, STACK_FILES.planSummary))) return readSummary(stack, readFileSync(join(dir, STACK_FILES.planSummary), "utf8"));
+    if (!existsSync(join(dir, STACK_FILES.planJson))) return { stack, status: "not planned" };
+    const plan = parsePlanJson(readFileSync(join(dir, STACK_FILES.planJson), "utf8"));
     if (plan === null || typeof plan !== "object" || typeof plan.format_version !== "string") {
-      return { stack, status: "failed", error: `${PLAN_JSON} is not a Terraform plan (no format_version).` };
+      return { stack, status: "failed", error: `${STACK_FILES.planJson} is not a Terraform plan (no format_version).` };
     }
     return summarizePlan(stack, plan);
   } catch (error) {
-    return { stack, status: "failed", error: `${PLAN_JSON} could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    return { stack, status: "failed", error: `${STACK_FILES.planJson} could not be read: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
 function readSummary(stack: string, text: string): StackSummary {
   const parsed = schemas().parseStackSummary(stack, text);
-  return "summary" in parsed ? parsed.summary : { stack, status: "failed", error: `${PLAN_SUMMARY} is not a valid plan summary: ${parsed.problem}` };
+  return "summary" in parsed ? parsed.summary : { stack, status: "failed", error: `${STACK_FILES.planSummary} is not a valid plan summary: ${parsed.problem}` };
 }
 
 /** Every stack of one or more cdktf output directories (CI shards), in the manifests' order. */
