@@ -1,13 +1,11 @@
 // Which workload runs which AMI, and how far behind the newest build of its image it is: from state
 // outputs (S3 or local files) and one image listing per image and region. No Terraform.
 import { Image, paginateDescribeImages } from "@aws-sdk/client-ec2";
-import { GetObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { BOOTSTRAP_STACK_PREFIX, SHARED_STACK_NAME } from "../conventions/names";
 import type { Config, WorkloadConfig } from "../config/schema";
 import { amiNameFilter, amiNameRegex, parseAmiName } from "../conventions/ami-names";
-import { allPages, AwsAccess, stackTarget, stateTarget } from "./aws-access";
+import { allPages, AwsAccess, stackTarget } from "./aws-access";
+import { runningAmi, StateOptions, StateRead, stateLister, stateReader, stateResourceCount } from "./state";
 
 export interface FleetRow {
   readonly workload: string;
@@ -34,12 +32,7 @@ export interface FleetRow {
   readonly unconfigured?: boolean;
 }
 
-export interface FleetOptions {
-  /** Directory of local state files (terraform.<stack>.tfstate). @default - the working directory */
-  readonly stateDir?: string;
-  /** Where AWS clients come from. @default - the environment's credentials and the configured roles */
-  readonly access?: AwsAccess;
-}
+export type FleetOptions = StateOptions;
 
 /** State reads at once (S3). */
 const STATE_READS_AT_ONCE = 32;
@@ -74,150 +67,74 @@ export async function fleetStatus(
   const unconfigured = (await stateLister(config, { ...options, access })()).filter(
     (stack) => !configured.has(stack) && !stack.startsWith(BOOTSTRAP_STACK_PREFIX),
   );
-  const retired = await mapConcurrent(unconfigured, STATE_READS_AT_ONCE, async (stack): Promise<FleetRow> => {
-    const row = { workload: stack, environment: "-", account: "-", region: "-", image: "-", unconfigured: true };
-    let empty = false;
-    try {
-      const state = await readState(stack);
-      empty = state !== undefined && stateResourceCount(state) === 0;
-    } catch (error) {
-      return { ...row, stateError: error instanceof Error ? error.message : String(error) };
-    }
-    return empty
-      ? { ...row, note: "empty state without configuration (destroyed): delete the state object" }
-      : {
-          ...row,
-          note: "STATE WITHOUT CONFIGURATION: its resources still run; restore its entry with retired: true and apply the destroy plan it makes",
-        };
-  });
+  const retired = await mapConcurrent(unconfigured, STATE_READS_AT_ONCE, (stack) => unconfiguredRow(stack, readState));
   const rows = await Promise.all(
-    config.workloads.map(async (workload, i): Promise<FleetRow> => {
-      const base = { workload: workload.name, environment: workload.environment, account: workload.account_id, region: workload.region, image: workload.image };
+    config.workloads.map(async (workload, i) => {
       const running = outputs[i];
+      const base = { workload: workload.name, environment: workload.environment, account: workload.account_id, region: workload.region, image: workload.image };
       if (running && "error" in running) return { ...base, stateError: running.error };
-      if (workload.retired) {
-        return running
-          ? {
-              ...base,
-              runningAmi: running.id,
-              runningName: running.name,
-              note: "RETIRED: still running; review and apply its destroy plan, then remove the entry",
-            }
-          : { ...base, note: "retired and destroyed: remove its entry from the configuration" };
-      }
-      const listed = await images(workload);
-      const pattern = new RegExp(amiNameRegex(workload.image));
-      // The newest build is the newest one not revoked: what a latest lookup would choose.
-      const builds = listed
-        .filter((image) => image.Name && pattern.test(image.Name) && !revoked.has(image.Name))
-        .map((image) => ({ image, build: parseAmiName(image.Name)?.build ?? Number.NaN }))
-        .sort((a, b) => b.build - a.build);
-      const newest = builds[0];
-      if (!running) return { ...base, newestBuild: newest?.build, newestAmi: newest?.image.ImageId, note: "no state (never applied)" };
-      const listedRunning = listed.find((image) => image.ImageId === running.id);
-      const match = builds.find((b) => b.image.ImageId === running.id);
-      const runningName = running.name ?? listedRunning?.Name;
-      const runningBuild = match?.build ?? parseAmiName(runningName)?.build;
-      const created = listedRunning?.CreationDate ? new Date(listedRunning.CreationDate) : undefined;
-      const revocation = runningName !== undefined ? revoked.get(runningName) : undefined;
-      return {
-        ...base,
-        runningAmi: running.id,
-        runningName,
-        runningBuild: Number.isFinite(runningBuild) ? runningBuild : undefined,
-        newestBuild: newest?.build,
-        newestAmi: newest?.image.ImageId,
-        buildsBehind: runningBuild === undefined || !Number.isFinite(runningBuild) ? undefined : builds.filter((b) => b.build > runningBuild).length,
-        ageDays: created ? Math.floor((now.getTime() - created.getTime()) / 86_400_000) : undefined,
-        ...(listedRunning ? {} : { note: "the running AMI is not among the image's available AMIs (deregistered, deprecated or disabled?)" }),
-        ...(revocation !== undefined ? { revoked: revocation } : {}),
-      };
+      if (workload.retired) return retiredRow(base, running);
+      return workloadRow(base, running, await images(workload), revoked, now);
     }),
   );
   return [...rows, ...retired];
 }
 
-/** A stack's state as read, and where it was read from (named in every problem with it). */
-export interface StateText {
-  readonly text: string;
-  readonly location: string;
-}
-
-export type StateRead = (stack: string) => Promise<StateText | undefined>;
-
-/** The state's outputs; throws naming the location when the state is empty, truncated or not a state. */
-export function stateOutputs(state: StateText): Record<string, { value?: unknown }> {
-  if (state.text.trim() === "")
-    throw new Error(`${state.location}: the state is empty (0 bytes or blank): a truncated write? Restore it from the bucket's versions or a backup`);
-  let json: unknown;
+/** A state no configuration entry names: destroyed (empty), or a removed workload still running. */
+async function unconfiguredRow(stack: string, readState: StateRead): Promise<FleetRow> {
+  const row = { workload: stack, environment: "-", account: "-", region: "-", image: "-", unconfigured: true };
+  let empty = false;
   try {
-    json = JSON.parse(state.text);
+    const state = await readState(stack);
+    empty = state !== undefined && stateResourceCount(state) === 0;
   } catch (error) {
-    throw new Error(`${state.location}: the state is not JSON, truncated or corrupt (${error instanceof Error ? error.message : String(error)})`);
+    return { ...row, stateError: error instanceof Error ? error.message : String(error) };
   }
-  if (json === null || typeof json !== "object" || Array.isArray(json) || typeof (json as { version?: unknown }).version !== "number") {
-    throw new Error(
-      `${state.location}: not a Terraform state (expected an object with a version, got ${json === null ? "null" : Array.isArray(json) ? "an array" : typeof json})`,
-    );
-  }
-  const outputs = (json as { outputs?: unknown }).outputs ?? {};
-  if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) throw new Error(`${state.location}: the state's outputs are not an object`);
-  return outputs as Record<string, { value?: unknown }>;
+  return empty
+    ? { ...row, note: "empty state without configuration (destroyed): delete the state object" }
+    : {
+        ...row,
+        note: "STATE WITHOUT CONFIGURATION: its resources still run; restore its entry with retired: true and apply the destroy plan it makes",
+      };
 }
 
-/** How many resources (data sources included) a state holds. */
-function stateResourceCount(state: StateText): number {
-  stateOutputs(state); // the same checks: empty, not JSON, not a state
-  const resources = (JSON.parse(state.text) as { resources?: unknown }).resources;
-  return Array.isArray(resources) ? resources.length : 0;
+type RowBase = Pick<FleetRow, "workload" | "environment" | "account" | "region" | "image">;
+type Running = { readonly id: string; readonly name?: string } | undefined;
+
+/** A workload marked retired: still running until its destroy plan is applied. */
+function retiredRow(base: RowBase, running: Running): FleetRow {
+  return running
+    ? { ...base, runningAmi: running.id, runningName: running.name, note: "RETIRED: still running; review and apply its destroy plan, then remove the entry" }
+    : { ...base, note: "retired and destroyed: remove its entry from the configuration" };
 }
 
-/** The AMI a workload's state says it runs; undefined for no state or no AMI output. */
-export function runningAmi(state: StateText | undefined): { id: string; name?: string } | undefined {
-  if (!state) return undefined;
-  const outputs = stateOutputs(state);
-  const id = outputs.ami_id?.value ?? Object.entries(outputs).find(([k]) => k.endsWith("_ami_id"))?.[1].value;
-  return typeof id === "string" ? { id, name: typeof outputs.ami_name?.value === "string" ? outputs.ami_name.value : undefined } : undefined;
-}
-
-/** Names of the stacks with a state: local terraform.<stack>.tfstate files, or S3 keys <prefix>/<stack>.tfstate. */
-function stateLister(config: Config, options: FleetOptions): () => Promise<string[]> {
-  if (!config.state) {
-    const dir = options.stateDir ?? process.cwd();
-    return async () => (existsSync(dir) ? readdirSync(dir).flatMap((file) => /^terraform\.(.+)\.tfstate$/.exec(file)?.[1] ?? []) : []);
-  }
-  const state = config.state;
-  const s3 = (options.access ?? new AwsAccess("fleet")).s3(stateTarget(state));
-  return async () => {
-    const prefix = `${state.key_prefix}/`;
-    const objects = await allPages(paginateListObjectsV2({ client: s3 }, { Bucket: state.bucket, Prefix: prefix }), (page) => page.Contents);
-    const suffix = ".tfstate";
-    return objects.flatMap(({ Key = "" }) => {
-      const name = Key.startsWith(prefix) && Key.endsWith(suffix) ? Key.slice(prefix.length, -suffix.length) : "";
-      return name !== "" && !name.includes("/") ? [name] : [];
-    });
-  };
-}
-
-export function stateReader(config: Config, options: FleetOptions): StateRead {
-  if (!config.state) {
-    const dir = options.stateDir ?? process.cwd();
-    return async (stack) => {
-      const file = join(dir, `terraform.${stack}.tfstate`);
-      return existsSync(file) ? { text: readFileSync(file, "utf8"), location: file } : undefined;
-    };
-  }
-  const state = config.state;
-  const s3 = (options.access ?? new AwsAccess("fleet")).s3(stateTarget(state));
-  return async (stack) => {
-    try {
-      const key = `${state.key_prefix}/${stack}.tfstate`;
-      const object = await s3.send(new GetObjectCommand({ Bucket: state.bucket, Key: key }));
-      return { text: (await object.Body?.transformToString()) ?? "", location: `s3://${state.bucket}/${key}` };
-    } catch (error) {
-      if ((error as { name?: string }).name === "NoSuchKey") return undefined;
-      throw error;
-    }
+/** A configured workload: what it runs against the image's available, unrevoked builds in its region. */
+function workloadRow(base: RowBase, running: Running, listed: ReadonlyArray<Image>, revoked: ReadonlyMap<string, string>, now: Date): FleetRow {
+  const pattern = new RegExp(amiNameRegex(base.image));
+  // The newest build is the newest one not revoked: what a latest lookup would choose.
+  const builds = listed
+    .filter((image) => image.Name && pattern.test(image.Name) && !revoked.has(image.Name))
+    .map((image) => ({ image, build: parseAmiName(image.Name)?.build ?? Number.NaN }))
+    .sort((a, b) => b.build - a.build);
+  const newest = builds[0];
+  if (!running) return { ...base, newestBuild: newest?.build, newestAmi: newest?.image.ImageId, note: "no state (never applied)" };
+  const listedRunning = listed.find((image) => image.ImageId === running.id);
+  const match = builds.find((b) => b.image.ImageId === running.id);
+  const runningName = running.name ?? listedRunning?.Name;
+  const runningBuild = match?.build ?? parseAmiName(runningName)?.build;
+  const created = listedRunning?.CreationDate ? new Date(listedRunning.CreationDate) : undefined;
+  const revocation = runningName !== undefined ? revoked.get(runningName) : undefined;
+  return {
+    ...base,
+    runningAmi: running.id,
+    runningName,
+    runningBuild: Number.isFinite(runningBuild) ? runningBuild : undefined,
+    newestBuild: newest?.build,
+    newestAmi: newest?.image.ImageId,
+    buildsBehind: runningBuild === undefined || !Number.isFinite(runningBuild) ? undefined : builds.filter((b) => b.build > runningBuild).length,
+    ageDays: created ? Math.floor((now.getTime() - created.getTime()) / 86_400_000) : undefined,
+    ...(listedRunning ? {} : { note: "the running AMI is not among the image's available AMIs (deregistered, deprecated or disabled?)" }),
+    ...(revocation !== undefined ? { revoked: revocation } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { SHARED_STACK_NAME } from "../conventions/names";
 import type { Config } from "../config/schema";
 import { channelEntry, revocationOf, type ChannelEntry, type Channels, type Revocation } from "../config/supply-chain";
 import { allPages, AwsAccess, stackTarget } from "./aws-access";
-import { runningAmi, stateOutputs, stateReader } from "./fleet";
+import { runningAmi, stateOutputs, stateReader } from "./state";
 import { GoldenAmiError } from "../conventions/errors";
 
 export interface PromoteRequest {
