@@ -1,7 +1,7 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Fn, TerraformAsset, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, ITerraformDependable, TerraformAsset, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { AmiSourceConfig, Config, WorkloadConfig } from "../config/schema";
 import { amiParameterName } from "../conventions/ami-names";
@@ -47,25 +47,9 @@ export class WorkloadStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id);
-    const { config, workload } = props;
+    const { workload } = props;
     configureState(this, id, props.state);
-    awsProvider(this, {
-      region: workload.region,
-      accountId: workload.account_id,
-      credentials: credentialsFor(
-        props.credentials ?? "deploy",
-        rolePair(
-          workload,
-          workload.account_id,
-          partitionOf(config.organization.arn),
-          config.ci_roles,
-          `workloads[${config.workloads.indexOf(workload)}] (${workload.name})`,
-        ),
-        stackProfile(id),
-      ),
-      sessionName: `golden-ami-${workload.name}`,
-      defaultTags: { ...config.tags, ...workload.tags, ...stackTags(id), Environment: workload.environment },
-    });
+    this.provider(id, props);
     // Retired: state and provider only, so the plan destroys what the state holds, as a reviewed change.
     if (workload.retired) return;
 
@@ -79,22 +63,56 @@ export class WorkloadStack extends TerraformStack {
       }),
     ) as Partial<Record<"blue" | "green", SharedAmi>>;
     const lookups = [rollingAmi, ...Object.values(colourAmis)].flatMap((ami) => (ami ? [ami.candidates] : []));
-
-    // Instances from AMIs under a customer-managed key launch only once the grant exists.
-    const amiKey = workload.auto_scaling.enabled ? amiKeyOf(config, workload) : undefined;
-    let keyGrant: SharedAmiKeyGrant | undefined;
-    if (amiKey) {
-      const partition = new DataAwsPartition(this, "partition").partition;
-      keyGrant = new SharedAmiKeyGrant(this, "SharedAmiKeyGrant", {
-        keyArn: "arn" in amiKey ? amiKey.arn : `arn:${partition}:kms:${workload.region}:${config.shared.account_id}:alias/${amiKey.alias}`,
-        workloadAccountId: workload.account_id,
-        partition,
-        grantName: `golden-ami-autoscaling-${workload.name}`,
-        createServiceLinkedRole: workload.auto_scaling.service_linked_role === "create",
-        after: lookups,
-      });
+    const keyGrant = this.keyGrant(props, lookups);
+    const launchTemplate = this.launchTemplateProps(props);
+    if (workload.blue_green) {
+      this.blueGreen = this.blueGreenFleet(workload, launchTemplate, keyGrant, colourAmis);
+      return;
     }
+    const rolling = this.rollingFleet(workload, rollingAmi!, launchTemplate, keyGrant);
+    this.ami = rollingAmi;
+    this.launchTemplate = rolling.launchTemplate;
+    this.group = rolling.group;
+  }
 
+  /** The AWS provider of the workload's account and region, with the role of the run's purpose. */
+  private provider(id: string, { config, workload, credentials }: WorkloadStackProps): void {
+    awsProvider(this, {
+      region: workload.region,
+      accountId: workload.account_id,
+      credentials: credentialsFor(
+        credentials ?? "deploy",
+        rolePair(
+          workload,
+          workload.account_id,
+          partitionOf(config.organization.arn),
+          config.ci_roles,
+          `workloads[${config.workloads.indexOf(workload)}] (${workload.name})`,
+        ),
+        stackProfile(id),
+      ),
+      sessionName: `golden-ami-${workload.name}`,
+      defaultTags: { ...config.tags, ...workload.tags, ...stackTags(id), Environment: workload.environment },
+    });
+  }
+
+  /** Instances from AMIs under a customer-managed key launch only once the grant exists (after the lookups). */
+  private keyGrant({ config, workload }: WorkloadStackProps, lookups: ITerraformDependable[]): SharedAmiKeyGrant | undefined {
+    const amiKey = workload.auto_scaling.enabled ? amiKeyOf(config, workload) : undefined;
+    if (!amiKey) return undefined;
+    const partition = new DataAwsPartition(this, "partition").partition;
+    return new SharedAmiKeyGrant(this, "SharedAmiKeyGrant", {
+      keyArn: "arn" in amiKey ? amiKey.arn : `arn:${partition}:kms:${workload.region}:${config.shared.account_id}:alias/${amiKey.alias}`,
+      workloadAccountId: workload.account_id,
+      partition,
+      grantName: `golden-ami-autoscaling-${workload.name}`,
+      createServiceLinkedRole: workload.auto_scaling.service_linked_role === "create",
+      after: lookups,
+    });
+  }
+
+  /** What every launch template of the workload shares (the AMI and name prefix are each template's). */
+  private launchTemplateProps({ workload, userDataTemplate }: WorkloadStackProps): Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix"> {
     const securityGroupIds = workload.network.security_group_ids ?? [
       new EgressOnlySecurityGroup(this, "SecurityGroup", {
         vpcId: workload.network.vpc_id,
@@ -102,7 +120,7 @@ export class WorkloadStack extends TerraformStack {
         description: `Instances of ${workload.name}: no ingress, HTTPS out`,
       }).securityGroup.id,
     ];
-    const launchTemplate: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix"> = {
+    return {
       instanceType: workload.instance_type,
       rootVolume: {
         deviceName: workload.root_volume.device_name,
@@ -111,42 +129,44 @@ export class WorkloadStack extends TerraformStack {
         kmsKeyId: workload.root_volume.kms_key_arn,
       },
       securityGroupIds,
-      userDataBase64: props.userDataTemplate && workload.user_data ? renderUserData(this, props.userDataTemplate, workload.user_data.variables) : undefined,
+      userDataBase64: userDataTemplate && workload.user_data ? renderUserData(this, userDataTemplate, workload.user_data.variables) : undefined,
       tags: { Workload: workload.name, Image: workload.image },
     };
+  }
 
-    if (workload.blue_green) {
-      this.blueGreen = this.blueGreenFleet(workload, launchTemplate, keyGrant, colourAmis);
-      return;
-    }
-
-    this.ami = rollingAmi!;
-    this.launchTemplate = new RollingLaunchTemplate(this, "LaunchTemplate", { ...launchTemplate, namePrefix: workload.name, imageId: this.ami.imageId });
-    if (workload.auto_scaling.enabled) {
-      this.group = new RollingAutoScalingGroup(this, "AutoScalingGroup", {
-        ...groupProps(workload, keyGrant),
-        name: workload.name,
-        launchTemplate: this.launchTemplate,
-        minSize: workload.auto_scaling.min_size,
-        maxSize: workload.auto_scaling.max_size,
-        desiredCapacity: workload.auto_scaling.desired_capacity,
-        targetGroupArns: workload.auto_scaling.target_group_arns,
-      });
-    }
+  /** The rolling strategy: one launch template on the AMI, one group that refreshes onto each new version. */
+  private rollingFleet(
+    workload: WorkloadConfig,
+    ami: SharedAmi,
+    launchTemplateProps: Omit<RollingLaunchTemplateProps, "imageId" | "namePrefix">,
+    keyGrant: SharedAmiKeyGrant | undefined,
+  ): { launchTemplate: RollingLaunchTemplate; group?: RollingAutoScalingGroup } {
+    const launchTemplate = new RollingLaunchTemplate(this, "LaunchTemplate", { ...launchTemplateProps, namePrefix: workload.name, imageId: ami.imageId });
+    const group = workload.auto_scaling.enabled
+      ? new RollingAutoScalingGroup(this, "AutoScalingGroup", {
+          ...groupProps(workload, keyGrant),
+          name: workload.name,
+          launchTemplate,
+          minSize: workload.auto_scaling.min_size,
+          maxSize: workload.auto_scaling.max_size,
+          desiredCapacity: workload.auto_scaling.desired_capacity,
+          targetGroupArns: workload.auto_scaling.target_group_arns,
+        })
+      : undefined;
     if (workload.publish_ami_parameter) {
       new SsmParameter(this, "RunningAmi", {
         name: amiParameterName(workload.image, workload.environment),
         description: `AMI of image ${workload.image} that ${workload.name} runs; environments that follow ${workload.environment} read it`,
         type: "String",
-        value: this.launchTemplate.launchTemplate.imageId,
+        value: launchTemplate.launchTemplate.imageId,
       });
     }
-
-    new TerraformOutput(this, "ami_id", { value: this.ami.imageId, description: "AMI the launch template runs" });
-    new TerraformOutput(this, "ami_name", { value: this.ami.imageName });
-    new TerraformOutput(this, "launch_template_id", { value: this.launchTemplate.id });
-    new TerraformOutput(this, "launch_template_latest_version", { value: this.launchTemplate.latestVersion });
-    if (this.group) new TerraformOutput(this, "auto_scaling_group_name", { value: this.group.group.name });
+    new TerraformOutput(this, "ami_id", { value: ami.imageId, description: "AMI the launch template runs" });
+    new TerraformOutput(this, "ami_name", { value: ami.imageName });
+    new TerraformOutput(this, "launch_template_id", { value: launchTemplate.id });
+    new TerraformOutput(this, "launch_template_latest_version", { value: launchTemplate.latestVersion });
+    if (group) new TerraformOutput(this, "auto_scaling_group_name", { value: group.group.name });
+    return { launchTemplate, group };
   }
 
   private blueGreenFleet(
