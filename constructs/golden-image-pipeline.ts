@@ -1,9 +1,12 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { ImagebuilderComponent } from "@cdktf/provider-aws/lib/imagebuilder-component";
-import { ImagebuilderDistributionConfiguration } from "@cdktf/provider-aws/lib/imagebuilder-distribution-configuration";
+import {
+  ImagebuilderDistributionConfiguration,
+  ImagebuilderDistributionConfigurationDistribution,
+} from "@cdktf/provider-aws/lib/imagebuilder-distribution-configuration";
 import { ImagebuilderImagePipeline } from "@cdktf/provider-aws/lib/imagebuilder-image-pipeline";
-import { ImagebuilderImageRecipe } from "@cdktf/provider-aws/lib/imagebuilder-image-recipe";
+import { ImagebuilderImageRecipe, ImagebuilderImageRecipeBlockDeviceMapping } from "@cdktf/provider-aws/lib/imagebuilder-image-recipe";
 import { ImagebuilderInfrastructureConfiguration } from "@cdktf/provider-aws/lib/imagebuilder-infrastructure-configuration";
 import { Construct } from "constructs";
 import { amiNameTemplate } from "../conventions/ami-names";
@@ -137,27 +140,7 @@ export class GoldenImagePipeline extends Construct {
         componentArn: resource.arn,
         parameter: Object.entries(props.components[i].parameters ?? {}).map(([key, value]) => ({ name: key, value })),
       })),
-      blockDeviceMapping: [
-        // The distribution's key encrypts only the copies in other regions: the AMI a build makes in its
-        // own region is encrypted as the recipe maps its volumes (EC2 Image Builder user guide, "Create
-        // and update AMI distribution configurations"), so the root is mapped with the key. Its size
-        // and type stay the parent's.
-        ...(props.amiKmsKeyId
-          ? [{ deviceName: props.rootDeviceName ?? "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: props.amiKmsKeyId, deleteOnTermination: "true" } }]
-          : []),
-        ...(props.blockDevices ?? []).map((device) => ({
-          deviceName: device.deviceName,
-          ebs: {
-            volumeSize: device.volumeSizeGib,
-            volumeType: device.volumeType ?? "gp3",
-            iops: device.iops,
-            throughput: device.throughputMibps,
-            encrypted: "true",
-            kmsKeyId: props.amiKmsKeyId,
-            deleteOnTermination: String(device.deleteOnTermination ?? true),
-          },
-        })),
-      ],
+      blockDeviceMapping: blockDeviceMappings(props),
       tags: props.tags,
       lifecycle: { createBeforeDestroy: true },
     });
@@ -187,20 +170,7 @@ export class GoldenImagePipeline extends Construct {
     this.distribution = new ImagebuilderDistributionConfiguration(this, "Distribution", {
       name,
       description: `Where AMIs of ${name} go and who may launch them`,
-      distribution: props.distributionRegions.map((region) => ({
-        region,
-        amiDistributionConfiguration: {
-          name: this.amiNameTemplate,
-          description: props.description,
-          amiTags: { ...props.amiTags },
-          kmsKeyId: props.distributionKmsKeyIds?.[region] ?? props.amiKmsKeyId,
-          launchPermission: {
-            organizationArns: [...(props.launchPermissions.organizationArns ?? [])],
-            organizationalUnitArns: [...(props.launchPermissions.organizationalUnitArns ?? [])],
-            userIds: [...(props.launchPermissions.accountIds ?? [])],
-          },
-        },
-      })),
+      distribution: distributionTargets(props, this.amiNameTemplate),
       tags: props.tags,
     });
 
@@ -221,6 +191,50 @@ export class GoldenImagePipeline extends Construct {
       tags: props.tags,
     });
   }
+}
+
+/**
+ * The recipe's volumes. The distribution's key encrypts only the copies in other regions: the AMI a
+ * build makes in its own region is encrypted as the recipe maps its volumes (EC2 Image Builder user
+ * guide, "Create and update AMI distribution configurations"), so the root is mapped with the key. Its
+ * size and type stay the parent's.
+ */
+function blockDeviceMappings(props: GoldenImagePipelineProps): ImagebuilderImageRecipeBlockDeviceMapping[] {
+  return [
+    ...(props.amiKmsKeyId
+      ? [{ deviceName: props.rootDeviceName ?? "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: props.amiKmsKeyId, deleteOnTermination: "true" } }]
+      : []),
+    ...(props.blockDevices ?? []).map((device) => ({
+      deviceName: device.deviceName,
+      ebs: {
+        volumeSize: device.volumeSizeGib,
+        volumeType: device.volumeType ?? "gp3",
+        iops: device.iops,
+        throughput: device.throughputMibps,
+        encrypted: "true",
+        kmsKeyId: props.amiKmsKeyId,
+        deleteOnTermination: String(device.deleteOnTermination ?? true),
+      },
+    })),
+  ];
+}
+
+/** One distribution per region: the AMI name every build renders, its key there, and who may launch it. */
+function distributionTargets(props: GoldenImagePipelineProps, amiName: string): ImagebuilderDistributionConfigurationDistribution[] {
+  return props.distributionRegions.map((region) => ({
+    region,
+    amiDistributionConfiguration: {
+      name: amiName,
+      description: props.description,
+      amiTags: { ...props.amiTags },
+      kmsKeyId: props.distributionKmsKeyIds?.[region] ?? props.amiKmsKeyId,
+      launchPermission: {
+        organizationArns: [...(props.launchPermissions.organizationArns ?? [])],
+        organizationalUnitArns: [...(props.launchPermissions.organizationalUnitArns ?? [])],
+        userIds: [...(props.launchPermissions.accountIds ?? [])],
+      },
+    },
+  }));
 }
 
 /** `amazon-linux-2023-x86/x.x.x` → `arn:<partition>:imagebuilder:<region>:aws:image/amazon-linux-2023-x86/x.x.x` */

@@ -1,4 +1,5 @@
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { RETAIN_TAG, stackTags } from "../conventions/names";
@@ -91,33 +92,41 @@ export class SharedImageStack extends TerraformStack {
         }),
       ]),
     );
+    if (lifecycleRole) this.lifecyclePolicies(props, lifecycleRole);
+    this.retainedAmis(props, [config.shared.region, ...otherRegions], regionProviders);
+    for (const [name, image] of this.pipelines) {
+      new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });
+      new TerraformOutput(this, `${name}_ami_name_template`, { value: image.amiNameTemplate, description: `Name of every AMI of ${name}` });
+    }
+  }
+
+  /** Each image's lifecycle: deprecate and delete old builds, never one tagged as retained. */
+  private lifecyclePolicies({ config, recipeVersions }: SharedImageStackProps, executionRole: LifecycleExecutionRole): void {
     for (const image of config.images) {
-      if (!image.lifecycle.enabled || !lifecycleRole) continue;
+      if (!image.lifecycle.enabled) continue;
       new ImageLifecyclePolicy(this, `Lifecycle-${image.name}`, {
         imageName: image.name,
-        recipe: { name: image.name, versions: props.recipeVersions?.get(image.name) ?? [image.version] },
-        executionRole: lifecycleRole,
+        recipe: { name: image.name, versions: recipeVersions?.get(image.name) ?? [image.version] },
+        executionRole,
         deprecateBeyondNewest: image.lifecycle.deprecate_beyond_newest,
         deleteBeyondNewest: image.lifecycle.delete_beyond_newest,
         keepIfLaunchedWithinDays: image.lifecycle.keep_if_launched_within_days,
         retainTag: RETAIN_TAG,
       });
     }
-    const retained = props.retained;
-    if (retained && (retained.builds.length > 0 || retained.pins.length > 0)) {
-      for (const region of [config.shared.region, ...otherRegions]) {
-        new RetainedAmis(this, `Retain-${region}`, {
-          ownerAccountId: config.shared.account_id,
-          tagKey: RETAIN_TAG,
-          builds: retained.builds,
-          amiIds: retained.pins.filter((pin) => pin.region === region).map((pin) => pin.amiId),
-          provider: regionProviders.get(region),
-        });
-      }
-    }
-    for (const [name, image] of this.pipelines) {
-      new TerraformOutput(this, `${name}_pipeline_arn`, { value: image.pipeline.arn, description: `Image Builder pipeline of ${name}` });
-      new TerraformOutput(this, `${name}_ami_name_template`, { value: image.amiNameTemplate, description: `Name of every AMI of ${name}` });
+  }
+
+  /** The retain tag, in every distribution region, on the builds channels serve and the AMIs workloads pin. */
+  private retainedAmis({ config, retained }: SharedImageStackProps, regions: ReadonlyArray<string>, providers: ReadonlyMap<string, AwsProvider>): void {
+    if (!retained || (retained.builds.length === 0 && retained.pins.length === 0)) return;
+    for (const region of regions) {
+      new RetainedAmis(this, `Retain-${region}`, {
+        ownerAccountId: config.shared.account_id,
+        tagKey: RETAIN_TAG,
+        builds: retained.builds,
+        amiIds: retained.pins.filter((pin) => pin.region === region).map((pin) => pin.amiId),
+        provider: providers.get(region),
+      });
     }
   }
 }
